@@ -1,0 +1,6 @@
+//! Rendering KOTS releases: a Go text/template engine with sprig and KOTS's functions, config
+//! resolution, release rendering and image rewriting.
+#![forbid(unsafe_code)]
+
+pub mod images;
+pub mod template;
