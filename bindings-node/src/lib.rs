@@ -4,8 +4,11 @@
 use napi_derive::napi;
 
 mod errors;
+mod gate;
+mod kinds;
 mod manifest;
 mod plan;
+mod registry;
 
 /// The SDK version.
 #[napi(js_name = "version")]

@@ -2,5 +2,8 @@
 //! resolution, release rendering and image rewriting.
 #![forbid(unsafe_code)]
 
+pub mod config;
+pub mod functions;
 pub mod images;
+pub mod release;
 pub mod template;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod gate;
+mod images;
 mod license;
 mod manifests;
 mod output;
@@ -39,6 +40,12 @@ enum Command {
     Config(render::ConfigArgs),
     /// Render Go templates from JSON lines on stdin (the conformance runner).
     Template(template::Args),
+    /// Parse image references as Docker's reference package does.
+    #[command(subcommand)]
+    Image(images::ImageCommand),
+    /// Find and rewrite the images of rendered manifests (private registry, Replicated proxy).
+    #[command(subcommand)]
+    Images(images::Command),
     /// OCI registry operations: digests, tags, copies, airgap layout push/export.
     #[command(subcommand)]
     Registry(registry::Command),
@@ -55,6 +62,8 @@ fn main() -> ExitCode {
         Command::Config(args) => render::run_config(args),
         Command::Template(args) => template::run(args),
         Command::Registry(command) => registry::run(command),
+        Command::Image(command) => images::run_image(command),
+        Command::Images(command) => images::run(command),
     };
     result.unwrap_or_else(|e| e.report())
 }

@@ -1,0 +1,244 @@
+//! Object identity: group + kind + namespace + name, with API-group migrations folded into one
+//! canonical group and the namespace defaulted for namespaced kinds.
+//!
+//! The version never takes part (no tool uses it). Unlike KOTS, the group does (KOTS keys on
+//! kind, name and namespace only), but moves of built-in kinds between groups (`extensions` →
+//! `apps`, `extensions` → `networking.k8s.io`, `extensions` → `policy`) map to the same identity,
+//! so such a move is one update rather than a delete and a create (helm/helm#30631). Version-only
+//! moves (`batch/v1beta1` → `batch/v1`, `policy/v1beta1` → `policy/v1`, `autoscaling/v2beta2` →
+//! `autoscaling/v2`) keep their group and so their identity.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use super::model::ObjectRef;
+use super::PlanError;
+use crate::manifest::Object;
+
+/// Identity of an object for matching between versions.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Key {
+    pub group: String,
+    pub kind: String,
+    pub namespace: Option<String>,
+    pub name: String,
+}
+
+impl Key {
+    pub fn new(group: &str, kind: &str, namespace: Option<&str>, name: &str) -> Key {
+        Key {
+            group: canonical_group(group, kind).to_string(),
+            kind: kind.to_string(),
+            namespace: namespace.map(str::to_string),
+            name: name.to_string(),
+        }
+    }
+
+    /// The identity of `obj` (this key's object) with its group and version as written.
+    pub fn object_ref(&self, obj: &Object) -> ObjectRef {
+        ObjectRef {
+            group: obj.group().to_string(),
+            version: obj.version().to_string(),
+            kind: self.kind.clone(),
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.kind)?;
+        if !self.group.is_empty() {
+            write!(f, ".{}", self.group)?;
+        }
+        if let Some(ns) = &self.namespace {
+            write!(f, "/{ns}")?;
+        }
+        write!(f, "/{}", self.name)
+    }
+}
+
+/// The group a built-in kind lives in today, for groups it has moved out of.
+pub(crate) fn canonical_group<'a>(group: &'a str, kind: &str) -> &'a str {
+    match (group, kind) {
+        ("extensions", "Deployment" | "DaemonSet" | "ReplicaSet") => "apps",
+        ("extensions", "Ingress" | "NetworkPolicy") => "networking.k8s.io",
+        ("extensions", "PodSecurityPolicy") => "policy",
+        _ => group,
+    }
+}
+
+/// Built-in kinds that are not namespaced.
+const CLUSTER_SCOPED: &[&str] = &[
+    "APIService",
+    "CertificateSigningRequest",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ComponentStatus",
+    "CSIDriver",
+    "CSINode",
+    "CustomResourceDefinition",
+    "FlowSchema",
+    "IngressClass",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "PodSecurityPolicy",
+    "PriorityClass",
+    "PriorityLevelConfiguration",
+    "RuntimeClass",
+    "StorageClass",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+    "VolumeAttachment",
+];
+
+/// Which kinds are cluster-scoped: the built-ins plus any CRD in the inputs with `scope: Cluster`.
+/// A custom kind whose CRD is not in the inputs counts as namespaced, consistently on both sides.
+pub(crate) struct Scopes {
+    custom: HashMap<(String, String), bool>,
+}
+
+impl Scopes {
+    pub fn from_objects<'a>(objects: impl Iterator<Item = &'a Object>) -> Scopes {
+        let mut custom = HashMap::new();
+        for obj in objects.filter(|o| is_crd(o)) {
+            if let Some((group, kind, cluster)) = crd_target(obj) {
+                custom.insert((group, kind), cluster);
+            }
+        }
+        Scopes { custom }
+    }
+
+    pub fn is_cluster_scoped(&self, group: &str, kind: &str) -> bool {
+        match self.custom.get(&(group.to_string(), kind.to_string())) {
+            Some(&cluster) => cluster,
+            None => CLUSTER_SCOPED.contains(&kind),
+        }
+    }
+
+    /// The identity of `obj`; `set` and `index` name it in errors.
+    pub fn key_of(
+        &self,
+        obj: &Object,
+        default_ns: &str,
+        set: &str,
+        index: usize,
+    ) -> Result<Key, PlanError> {
+        let name = obj
+            .name()
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| PlanError::MissingName {
+                set: set.to_string(),
+                document: index,
+                kind: obj.kind().to_string(),
+            })?;
+        let namespace = if self.is_cluster_scoped(obj.group(), obj.kind()) {
+            None
+        } else {
+            Some(
+                obj.namespace()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(default_ns),
+            )
+        };
+        Ok(Key::new(obj.group(), obj.kind(), namespace, name))
+    }
+}
+
+pub(crate) fn is_crd(obj: &Object) -> bool {
+    obj.kind() == "CustomResourceDefinition" && obj.group() == "apiextensions.k8s.io"
+}
+
+/// `(spec.group, spec.names.kind, cluster-scoped)` of a CRD.
+pub(crate) fn crd_target(obj: &Object) -> Option<(String, String, bool)> {
+    let spec = obj.as_map().get("spec")?;
+    let group = spec.get("group")?.as_str()?;
+    let kind = spec.get("names")?.get("kind")?.as_str()?;
+    let cluster = spec.get("scope").and_then(|s| s.as_str()) == Some("Cluster");
+    Some((group.to_string(), kind.to_string(), cluster))
+}
+
+/// One object of an input set with its identity.
+pub(crate) struct Entry<'a> {
+    pub obj: &'a Object,
+    pub key: Key,
+    /// Position in its set (document order).
+    pub index: usize,
+    /// `None` for the last successful release; `Some(n)` for failed attempt `n`.
+    pub attempt: Option<usize>,
+}
+
+/// Indexes one input set by identity; two objects with one identity are an error.
+pub(crate) fn index_set<'a>(
+    objects: &'a [Object],
+    scopes: &Scopes,
+    default_ns: &str,
+    set: &str,
+    attempt: Option<usize>,
+) -> Result<HashMap<Key, Entry<'a>>, PlanError> {
+    let mut map: HashMap<Key, Entry<'a>> = HashMap::with_capacity(objects.len());
+    for (index, obj) in objects.iter().enumerate() {
+        let key = scopes.key_of(obj, default_ns, set, index)?;
+        if let Some(first) = map.get(&key) {
+            return Err(PlanError::Duplicate {
+                set: set.to_string(),
+                key: key.to_string(),
+                first: first.index,
+                second: index,
+            });
+        }
+        map.insert(
+            key.clone(),
+            Entry {
+                obj,
+                key,
+                index,
+                attempt,
+            },
+        );
+    }
+    Ok(map)
+}
+
+/// The previous inventory: the last release, overlaid by each failed attempt in order, so every
+/// object any of them created is known and the newest copy of each object wins.
+pub(crate) fn previous_inventory<'a>(
+    last: &'a [Object],
+    failed: &'a [Vec<Object>],
+    scopes: &Scopes,
+    default_ns: &str,
+) -> Result<HashMap<Key, Entry<'a>>, PlanError> {
+    let mut map = index_set(last, scopes, default_ns, "previous", None)?;
+    for (n, attempt) in failed.iter().enumerate() {
+        let set = format!("failedAttempts[{n}]");
+        map.extend(index_set(attempt, scopes, default_ns, &set, Some(n))?);
+    }
+    Ok(map)
+}
+
+/// The live snapshot by identity (first copy wins when the server listed one object twice).
+pub(crate) fn index_live<'a>(
+    live: &'a [Object],
+    scopes: &Scopes,
+    default_ns: &str,
+) -> HashMap<Key, &'a Object> {
+    let mut map = HashMap::with_capacity(live.len());
+    for (index, obj) in live.iter().enumerate() {
+        if let Ok(key) = scopes.key_of(obj, default_ns, "live", index) {
+            map.entry(key).or_insert(obj);
+        }
+    }
+    map
+}
+
+/// `metadata.uid` of an object, when set.
+pub(crate) fn uid(obj: &Object) -> Option<&str> {
+    obj.metadata()?
+        .get("uid")?
+        .as_str()
+        .filter(|u| !u.is_empty())
+}

@@ -1,0 +1,990 @@
+//! The evaluator: a tree walker following Go's `text/template/exec.go` step by step, so that
+//! values, truthiness, `<no value>`, argument checking and error messages (with the node Go
+//! points at) come out identical.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::builtins::{self, Builtin, P};
+use super::error::TemplateError;
+use super::funcs::{CallContext, Func, FuncError, FuncMap, Providers, Ty};
+use super::gofmt;
+use super::limits::Limits;
+use super::node::{Arg, BranchNode, CommandNode, ListNode, Node, NumberNode, PipeNode};
+use super::parse::Tree;
+use super::value::Value;
+
+/// A value during evaluation: Go's `reflect.Value`, reduced to what matters.
+///
+/// `v: None` is Go's invalid value (a missing map key, nil data): it prints `<no value>`.
+/// `iface` marks values whose static type is `interface{}` (elements of lists and maps): Go
+/// names that type in some errors and only unwraps them at the end of a pipeline command.
+#[derive(Clone, Debug)]
+pub(crate) struct Val {
+    pub v: Option<Value>,
+    pub iface: bool,
+}
+
+impl Val {
+    pub const MISSING: Val = Val {
+        v: None,
+        iface: false,
+    };
+
+    pub fn concrete(v: Value) -> Val {
+        Val {
+            v: Some(v),
+            iface: false,
+        }
+    }
+
+    fn elem(v: Value) -> Val {
+        Val {
+            v: Some(v),
+            iface: true,
+        }
+    }
+
+    /// Go's pipeline step: an `interface{}` value is replaced by its content (nil → invalid).
+    /// `Value::Nil` is always a nil `interface{}` (a function's nil result included).
+    fn unwrap_iface(self) -> Val {
+        match self.v {
+            Some(Value::Nil) => Val::MISSING,
+            v => Val { v, iface: false },
+        }
+    }
+
+    fn type_name(&self) -> &str {
+        match &self.v {
+            _ if self.iface => "interface {}",
+            Some(v) => v.type_name(),
+            None => "<nil>",
+        }
+    }
+
+    pub fn is_true(&self) -> bool {
+        self.v.as_ref().is_some_and(Value::is_true)
+    }
+}
+
+/// The final argument of a pipeline command (Go's `missingVal` sentinel when absent).
+#[derive(Clone, Debug)]
+enum Final {
+    Absent,
+    Given(Val),
+}
+
+/// Where an error points: the node Go's `state.at` last recorded.
+#[derive(Clone, Copy)]
+enum At<'t> {
+    None,
+    Node(&'t Node),
+    Arg(&'t Arg),
+    Pipe(&'t PipeNode),
+    Cmd(&'t CommandNode),
+    List(&'t ListNode),
+}
+
+impl At<'_> {
+    fn pos_and_text(&self) -> Option<(usize, String)> {
+        Some(match self {
+            At::None => return None,
+            At::Node(n) => (n.pos(), n.to_string()),
+            At::Arg(a) => (a.pos(), a.to_string()),
+            At::Pipe(p) => (p.pos, p.to_string()),
+            At::Cmd(c) => (c.pos, c.to_string()),
+            At::List(l) => (l.pos, l.to_string()),
+        })
+    }
+}
+
+enum Flow {
+    Normal,
+    Break,
+    Continue,
+}
+
+type R<T> = Result<T, TemplateError>;
+
+/// Everything one execution needs.
+pub(crate) struct Exec<'t> {
+    pub trees: &'t HashMap<Arc<str>, Tree>,
+    pub funcs: &'t FuncMap,
+    pub limits: &'t Limits,
+    pub providers: &'t Providers,
+}
+
+pub(crate) struct State<'t, 'o> {
+    ex: &'t Exec<'t>,
+    tree: &'t Tree,
+    name: Arc<str>,
+    out: &'o mut String,
+    vars: Vec<(&'t str, Val)>,
+    at: At<'t>,
+    depth: usize,
+    steps: u64,
+    random: Box<dyn super::funcs::Random>,
+}
+
+/// Executes the template `tree` with `data` into `out`.
+pub(crate) fn execute<'t>(
+    ex: &'t Exec<'t>,
+    tree: &'t Tree,
+    data: &Value,
+    out: &mut String,
+) -> R<()> {
+    let dot = match data {
+        Value::Nil => Val::MISSING,
+        v => Val::concrete(v.clone()),
+    };
+    let mut s = State {
+        ex,
+        tree,
+        name: tree.name.clone(),
+        out,
+        vars: vec![("$", dot.clone())],
+        at: At::None,
+        depth: 0,
+        steps: 0,
+        random: ex.providers.random(),
+    };
+    s.walk_list(&dot, &tree.root).map(|_| ())
+}
+
+impl<'t> State<'t, '_> {
+    fn at(&mut self, at: At<'t>) {
+        self.at = at;
+    }
+
+    /// Go's `state.errorf`: `template: NAME:LINE:COL: executing "NAME" at <NODE>: MSG`.
+    fn err(&self, msg: impl std::fmt::Display) -> TemplateError {
+        TemplateError::Exec {
+            name: self.name.to_string(),
+            message: self.format_err(&msg.to_string()),
+        }
+    }
+
+    fn format_err(&self, msg: &str) -> String {
+        let name = &self.name;
+        match self.at.pos_and_text() {
+            None => format!("template: {name}: {msg}"),
+            Some((pos, context)) => {
+                let text = &self.tree.text[..pos.min(self.tree.text.len())];
+                let (line, col) = match text.rfind('\n') {
+                    None => (1, pos),
+                    Some(i) => (1 + text.matches('\n').count(), pos - (i + 1)),
+                };
+                format!(
+                    "template: {}:{}:{}: executing {} at <{}>: {}",
+                    self.tree.parse_name,
+                    line,
+                    col,
+                    gofmt::quote(name),
+                    context,
+                    msg
+                )
+            }
+        }
+    }
+
+    fn limit(&self, msg: String) -> TemplateError {
+        TemplateError::Limit {
+            name: self.name.to_string(),
+            message: self.format_err(&msg),
+        }
+    }
+
+    fn step(&mut self) -> R<()> {
+        self.steps += 1;
+        if self.steps > self.ex.limits.max_steps {
+            return Err(self.limit(format!(
+                "exceeded the limit of {} evaluation steps",
+                self.ex.limits.max_steps
+            )));
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, s: &str) -> R<()> {
+        self.out.push_str(s);
+        self.check_output()
+    }
+
+    fn check_output(&self) -> R<()> {
+        if self.out.len() > self.ex.limits.max_output_bytes {
+            return Err(self.limit(format!(
+                "output exceeds the limit of {} bytes",
+                self.ex.limits.max_output_bytes
+            )));
+        }
+        Ok(())
+    }
+
+    // ---- variables -------------------------------------------------------------------------
+
+    fn var_value(&self, name: &str) -> R<Val> {
+        match self.vars.iter().rev().find(|(n, _)| *n == name) {
+            Some((_, v)) => Ok(v.clone()),
+            None => Err(self.err(format!("undefined variable: {name}"))),
+        }
+    }
+
+    fn set_var(&mut self, name: &str, v: Val) -> R<()> {
+        match self.vars.iter_mut().rev().find(|(n, _)| *n == name) {
+            Some(slot) => {
+                slot.1 = v;
+                Ok(())
+            }
+            None => Err(self.err(format!("undefined variable: {name}"))),
+        }
+    }
+
+    fn set_top_var(&mut self, n: usize, v: Val) {
+        let len = self.vars.len();
+        self.vars[len - n].1 = v;
+    }
+
+    // ---- walking ---------------------------------------------------------------------------
+
+    fn walk_list(&mut self, dot: &Val, list: &'t ListNode) -> R<Flow> {
+        self.at(At::List(list));
+        for node in &list.nodes {
+            match self.walk(dot, node)? {
+                Flow::Normal => {}
+                flow => return Ok(flow),
+            }
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk(&mut self, dot: &Val, node: &'t Node) -> R<Flow> {
+        self.at(At::Node(node));
+        self.step()?;
+        match node {
+            Node::Text { text, .. } => self.write(text)?,
+            Node::Action { pipe, .. } => {
+                let val = self.eval_pipeline(dot, pipe)?;
+                if pipe.decl.is_empty() {
+                    self.at(At::Node(node));
+                    match &val.v {
+                        None => self.write("<no value>")?,
+                        Some(v) => {
+                            gofmt::write_v(self.out, v);
+                            self.check_output()?;
+                        }
+                    }
+                }
+            }
+            Node::If(b) => return self.walk_if_or_with(false, dot, b),
+            Node::With(b) => return self.walk_if_or_with(true, dot, b),
+            Node::Range(b) => return self.walk_range(dot, node, b),
+            Node::Template { name, pipe, .. } => {
+                self.walk_template(dot, node, name, pipe.as_ref())?
+            }
+            Node::Break { .. } => return Ok(Flow::Break),
+            Node::Continue { .. } => return Ok(Flow::Continue),
+        }
+        Ok(Flow::Normal)
+    }
+
+    fn walk_if_or_with(&mut self, with: bool, dot: &Val, b: &'t BranchNode) -> R<Flow> {
+        let mark = self.vars.len();
+        let val = self.eval_pipeline(dot, &b.pipe)?;
+        let flow = if val.is_true() {
+            if with {
+                self.walk_list(&val, &b.list)?
+            } else {
+                self.walk_list(dot, &b.list)?
+            }
+        } else if let Some(e) = &b.else_list {
+            self.walk_list(dot, e)?
+        } else {
+            Flow::Normal
+        };
+        self.vars.truncate(mark);
+        Ok(flow)
+    }
+
+    fn walk_range(&mut self, dot: &Val, node: &'t Node, r: &'t BranchNode) -> R<Flow> {
+        self.at(At::Node(node));
+        let mark0 = self.vars.len();
+        let val = self.eval_pipeline(dot, &r.pipe)?;
+        let mark = self.vars.len();
+        let decls = r.pipe.decl.len();
+        let mut ran = false;
+        let result = (|| -> R<Flow> {
+            match &val.v {
+                Some(Value::List(items)) => {
+                    for (i, item) in items.iter().enumerate() {
+                        ran = true;
+                        if self.one_iteration(
+                            r,
+                            decls,
+                            mark,
+                            Val::concrete(Value::Int(i as i64)),
+                            Val::elem(item.clone()),
+                        )? {
+                            break;
+                        }
+                    }
+                }
+                Some(Value::Map(m)) => {
+                    for (k, item) in m.iter() {
+                        ran = true;
+                        let key = Val::concrete(Value::String(k.as_str().into()));
+                        if self.one_iteration(r, decls, mark, key, Val::elem(item.clone()))? {
+                            break;
+                        }
+                    }
+                }
+                Some(v @ (Value::Int(_) | Value::Int64(_) | Value::Uint(_))) => {
+                    if decls > 1 {
+                        return Err(self.err(format!(
+                            "can't use {v} to iterate over more than one variable"
+                        )));
+                    }
+                    let n: u64 = match v {
+                        Value::Uint(u) => *u,
+                        Value::Int(i) | Value::Int64(i) => (*i).max(0) as u64,
+                        _ => 0,
+                    };
+                    for i in 0..n {
+                        ran = true;
+                        let iv = match v {
+                            Value::Uint(_) => Value::Uint(i),
+                            Value::Int64(_) => Value::Int64(i as i64),
+                            _ => Value::Int(i as i64),
+                        };
+                        let iv = Val::concrete(iv);
+                        if self.one_iteration(r, decls, mark, iv.clone(), iv)? {
+                            break;
+                        }
+                    }
+                }
+                None => {}
+                Some(v) => return Err(self.err(format!("range can't iterate over {v}"))),
+            }
+            Ok(Flow::Normal)
+        })();
+        result?;
+        let flow = if !ran {
+            match &r.else_list {
+                Some(e) => self.walk_list(dot, e)?,
+                None => Flow::Normal,
+            }
+        } else {
+            Flow::Normal
+        };
+        self.vars.truncate(mark0);
+        Ok(flow)
+    }
+
+    /// One range iteration; returns true on `{{break}}`.
+    fn one_iteration(
+        &mut self,
+        r: &'t BranchNode,
+        decls: usize,
+        mark: usize,
+        index: Val,
+        elem: Val,
+    ) -> R<bool> {
+        self.step()?;
+        if decls > 0 {
+            self.set_top_var(1, elem.clone());
+        }
+        if decls > 1 {
+            self.set_top_var(2, index);
+        }
+        let flow = self.walk_list(&elem, &r.list)?;
+        self.vars.truncate(mark);
+        Ok(matches!(flow, Flow::Break))
+    }
+
+    fn walk_template(
+        &mut self,
+        dot: &Val,
+        node: &'t Node,
+        name: &str,
+        pipe: Option<&'t PipeNode>,
+    ) -> R<()> {
+        self.at(At::Node(node));
+        let Some(tree) = self.ex.trees.get(name) else {
+            return Err(self.err(format!("template {} not defined", gofmt::quote(name))));
+        };
+        if self.depth >= self.ex.limits.max_template_depth {
+            return Err(self.limit(format!(
+                "exceeded maximum template depth ({})",
+                self.ex.limits.max_template_depth
+            )));
+        }
+        let new_dot = match pipe {
+            Some(p) => self.eval_pipeline(dot, p)?,
+            None => Val::MISSING,
+        };
+        let saved_vars = std::mem::replace(&mut self.vars, vec![("$", new_dot.clone())]);
+        let saved_tree = std::mem::replace(&mut self.tree, tree);
+        let saved_name = std::mem::replace(&mut self.name, tree.name.clone());
+        self.depth += 1;
+        let r = self.walk_list(&new_dot, &tree.root);
+        self.depth -= 1;
+        self.vars = saved_vars;
+        self.tree = saved_tree;
+        self.name = saved_name;
+        r.map(|_| ())
+    }
+
+    // ---- pipelines and commands ------------------------------------------------------------
+
+    fn eval_pipeline(&mut self, dot: &Val, pipe: &'t PipeNode) -> R<Val> {
+        self.at(At::Pipe(pipe));
+        let mut value = Final::Absent;
+        for cmd in &pipe.cmds {
+            let v = self.eval_command(dot, cmd, value)?;
+            value = Final::Given(v.unwrap_iface());
+        }
+        let value = match value {
+            Final::Given(v) => v,
+            Final::Absent => Val::MISSING,
+        };
+        for var in &pipe.decl {
+            if pipe.is_assign {
+                self.set_var(&var.name, value.clone())?;
+            } else {
+                self.vars.push((&var.name, value.clone()));
+            }
+        }
+        Ok(value)
+    }
+
+    fn not_a_function(&self, args: &[Arg], fin: &Final) -> R<()> {
+        if args.len() > 1 || matches!(fin, Final::Given(_)) {
+            return Err(self.err(format!("can't give argument to non-function {}", args[0])));
+        }
+        Ok(())
+    }
+
+    fn eval_command(&mut self, dot: &Val, cmd: &'t CommandNode, fin: Final) -> R<Val> {
+        self.step()?;
+        let first = &cmd.args[0];
+        match first {
+            Arg::Field { ident, .. } => {
+                self.at(At::Arg(first));
+                return self.eval_field_chain(dot, dot.clone(), first, ident, Some(&cmd.args), fin);
+            }
+            Arg::Chain { node, fields, .. } => {
+                return self.eval_chain(dot, first, node, fields, Some(&cmd.args), fin)
+            }
+            Arg::Identifier { name, .. } => {
+                return self.eval_function(dot, first, name, At::Cmd(cmd), Some(&cmd.args), fin)
+            }
+            Arg::Pipe(p) => {
+                self.not_a_function(&cmd.args, &fin)?;
+                return self.eval_pipeline(dot, p);
+            }
+            Arg::Variable { ident, .. } => {
+                return self.eval_variable(dot, first, ident, Some(&cmd.args), fin)
+            }
+            _ => {}
+        }
+        self.at(At::Arg(first));
+        self.not_a_function(&cmd.args, &fin)?;
+        match first {
+            Arg::Bool { val, .. } => Ok(Val::concrete(Value::Bool(*val))),
+            Arg::Dot { .. } => Ok(dot.clone()),
+            Arg::Nil { .. } => Err(self.err("nil is not a command")),
+            Arg::Number(n) => self.ideal_constant(first, n).map(Val::concrete),
+            Arg::String { text, .. } => Ok(Val::concrete(Value::String(text.clone()))),
+            _ => Err(self.err(format!(
+                "can't evaluate command {}",
+                gofmt::quote(&first.to_string())
+            ))),
+        }
+    }
+
+    fn ideal_constant(&mut self, at: &'t Arg, n: &NumberNode) -> R<Value> {
+        self.at(At::Arg(at));
+        let text = &*n.text;
+        let is_hex_int = text.len() > 2
+            && text.starts_with('0')
+            && matches!(text.as_bytes()[1], b'x' | b'X')
+            && !text.contains(['p', 'P']);
+        let is_rune = text.starts_with('\'');
+        if n.is_complex {
+            return Err(self.err(format!("complex constant {text} is not supported")));
+        }
+        if n.is_float && !is_hex_int && !is_rune && text.contains(['.', 'e', 'E', 'p', 'P']) {
+            return Ok(Value::Float(n.float64));
+        }
+        if n.is_int {
+            return Ok(Value::Int(n.int64));
+        }
+        if n.is_uint {
+            return Err(self.err(format!("{text} overflows int")));
+        }
+        Ok(Value::Nil)
+    }
+
+    fn eval_chain(
+        &mut self,
+        dot: &Val,
+        chain: &'t Arg,
+        node: &'t Arg,
+        fields: &'t [Box<str>],
+        args: Option<&'t [Arg]>,
+        fin: Final,
+    ) -> R<Val> {
+        self.at(At::Arg(chain));
+        if let Arg::Nil { .. } = node {
+            return Err(self.err(format!("indirection through explicit nil in {chain}")));
+        }
+        let recv = self.eval_arg_untyped(dot, node)?;
+        self.eval_field_chain(dot, recv, chain, fields, args, fin)
+    }
+
+    fn eval_variable(
+        &mut self,
+        dot: &Val,
+        var: &'t Arg,
+        ident: &'t [Box<str>],
+        args: Option<&'t [Arg]>,
+        fin: Final,
+    ) -> R<Val> {
+        self.at(At::Arg(var));
+        let value = self.var_value(&ident[0])?;
+        if ident.len() == 1 {
+            if let Some(args) = args {
+                self.not_a_function(args, &fin)?;
+            } else if let Final::Given(_) = fin {
+                return Err(self.err(format!("can't give argument to non-function {var}")));
+            }
+            return Ok(value);
+        }
+        self.eval_field_chain(dot, value, var, &ident[1..], args, fin)
+    }
+
+    fn eval_field_chain(
+        &mut self,
+        dot: &Val,
+        mut recv: Val,
+        node: &'t Arg,
+        ident: &'t [Box<str>],
+        args: Option<&'t [Arg]>,
+        fin: Final,
+    ) -> R<Val> {
+        let n = ident.len();
+        for id in &ident[..n - 1] {
+            recv = self.eval_field(dot, id, node, None, Final::Absent, recv)?;
+        }
+        self.eval_field(dot, &ident[n - 1], node, args, fin, recv)
+    }
+
+    fn eval_field(
+        &mut self,
+        dot: &Val,
+        name: &str,
+        node: &'t Arg,
+        args: Option<&'t [Arg]>,
+        fin: Final,
+        recv: Val,
+    ) -> R<Val> {
+        let Some(rv) = &recv.v else {
+            return Ok(Val::MISSING);
+        };
+        let has_args = args.is_some_and(|a| a.len() > 1) || matches!(fin, Final::Given(_));
+        match rv {
+            Value::Nil => Err(self.err(format!(
+                "nil pointer evaluating {}.{name}",
+                recv.type_name()
+            ))),
+            Value::Map(m) => {
+                if has_args {
+                    return Err(self.err(format!("{name} is not a method but has arguments")));
+                }
+                Ok(match m.get(name) {
+                    Some(v) => Val::elem(v.clone()),
+                    None => Val::MISSING,
+                })
+            }
+            Value::Object(o) => {
+                let o = o.clone();
+                if o.is_method(name) {
+                    let call_args = args.map(|a| &a[1..]).unwrap_or(&[]);
+                    let mut argv = Vec::with_capacity(call_args.len() + 1);
+                    for a in call_args {
+                        let v = self.eval_arg(dot, P::T(Ty::Any), a)?;
+                        argv.push(v.v.unwrap_or(Value::Nil));
+                    }
+                    if let Final::Given(f) = fin {
+                        argv.push(f.v.unwrap_or(Value::Nil));
+                    }
+                    return match o.member(name, &argv) {
+                        Some(Ok(v)) => Ok(Val::concrete(v)),
+                        Some(Err(e)) => {
+                            self.at(At::Arg(node));
+                            Err(self.func_err(name, e))
+                        }
+                        None => Err(self.err(format!(
+                            "can't evaluate field {name} in type {}",
+                            recv.type_name()
+                        ))),
+                    };
+                }
+                match o.member(name, &[]) {
+                    Some(Ok(v)) => {
+                        if has_args {
+                            return Err(self.err(format!(
+                                "{name} has arguments but cannot be invoked as function"
+                            )));
+                        }
+                        Ok(Val::concrete(v))
+                    }
+                    Some(Err(e)) => Err(self.func_err(name, e)),
+                    None => Err(self.err(format!(
+                        "can't evaluate field {name} in type {}",
+                        recv.type_name()
+                    ))),
+                }
+            }
+            _ => Err(self.err(format!(
+                "can't evaluate field {name} in type {}",
+                recv.type_name()
+            ))),
+        }
+    }
+
+    fn func_err(&self, name: &str, e: FuncError) -> TemplateError {
+        match e {
+            FuncError::Failed(m) => self.err(format!("error calling {name}: {m}")),
+            FuncError::Limit(m) => self.limit(format!("error calling {name}: {m}")),
+        }
+    }
+
+    fn eval_function(
+        &mut self,
+        dot: &Val,
+        node: &'t Arg,
+        name: &str,
+        cmd: At<'t>,
+        args: Option<&'t [Arg]>,
+        fin: Final,
+    ) -> R<Val> {
+        self.at(At::Arg(node));
+        if let Some(f) = self.ex.funcs.get(name) {
+            return self.eval_user_call(dot, f, name, cmd, args, fin);
+        }
+        match Builtin::from_name(name) {
+            Some(b) => self.eval_builtin_call(dot, b, name, cmd, args, fin),
+            None => Err(self.err(format!("{} is not a defined function", gofmt::quote(name)))),
+        }
+    }
+
+    /// Checks the argument count as Go's `evalCall` does; returns the number of fixed parameters.
+    fn check_arity(
+        &self,
+        name: &str,
+        n_params: usize,
+        variadic: bool,
+        n_args: usize,
+        fin: &Final,
+    ) -> R<usize> {
+        let num_in = n_args + usize::from(matches!(fin, Final::Given(_)));
+        if variadic {
+            if num_in < n_params {
+                return Err(self.err(format!(
+                    "wrong number of args for {name}: want at least {n_params} got {n_args}"
+                )));
+            }
+            Ok(n_params)
+        } else {
+            if num_in != n_params {
+                return Err(self.err(format!(
+                    "wrong number of args for {name}: want {n_params} got {num_in}"
+                )));
+            }
+            Ok(n_args)
+        }
+    }
+
+    /// Evaluates the arguments of a call against parameter types (`params` fixed, then
+    /// `variadic`), then the final piped value.
+    fn eval_call_args(
+        &mut self,
+        dot: &Val,
+        params: &[P],
+        variadic: Option<P>,
+        args: &'t [Arg],
+        fin: Final,
+    ) -> R<Vec<Val>> {
+        let n_fixed = if variadic.is_some() {
+            params.len()
+        } else {
+            args.len()
+        };
+        let num_in = args.len() + usize::from(matches!(fin, Final::Given(_)));
+        let mut argv = Vec::with_capacity(num_in);
+        let mut i = 0;
+        while i < n_fixed && i < args.len() {
+            argv.push(self.eval_arg(dot, params[i], &args[i])?);
+            i += 1;
+        }
+        if let Some(vt) = variadic {
+            while i < args.len() {
+                argv.push(self.eval_arg(dot, vt, &args[i])?);
+                i += 1;
+            }
+        }
+        if let Final::Given(f) = fin {
+            let t = match variadic {
+                Some(vt) => {
+                    if num_in - 1 < n_fixed {
+                        params[num_in - 1]
+                    } else {
+                        vt
+                    }
+                }
+                None => params[params.len() - 1],
+            };
+            argv.push(self.validate_type(f, t)?);
+        }
+        Ok(argv)
+    }
+
+    fn eval_user_call(
+        &mut self,
+        dot: &Val,
+        f: &'t Func,
+        name: &str,
+        cmd: At<'t>,
+        args: Option<&'t [Arg]>,
+        fin: Final,
+    ) -> R<Val> {
+        let args = args.map(|a| &a[1..]).unwrap_or(&[]);
+        self.check_arity(
+            name,
+            f.params().len(),
+            f.variadic().is_some(),
+            args.len(),
+            &fin,
+        )?;
+        let params: Vec<P> = f.params().iter().map(|t| P::T(*t)).collect();
+        let argv = self.eval_call_args(dot, &params, f.variadic().map(P::T), args, fin)?;
+        let argv: Vec<Value> = argv
+            .into_iter()
+            .map(|v| v.v.unwrap_or(Value::Nil))
+            .collect();
+        self.step()?;
+        let mut ctx = CallContext {
+            clock: &*self.ex.providers.clock,
+            env: &*self.ex.providers.env,
+            random: &mut *self.random,
+            limits: self.ex.limits,
+        };
+        match f.call(&mut ctx, &argv) {
+            Ok(v) => Ok(Val {
+                v: Some(v),
+                iface: false,
+            }),
+            Err(e) => {
+                self.at(cmd);
+                Err(self.func_err(name, e))
+            }
+        }
+    }
+
+    fn eval_builtin_call(
+        &mut self,
+        dot: &Val,
+        b: Builtin,
+        name: &str,
+        cmd: At<'t>,
+        args: Option<&'t [Arg]>,
+        fin: Final,
+    ) -> R<Val> {
+        let args = args.map(|a| &a[1..]).unwrap_or(&[]);
+        let (params, variadic) = b.signature();
+        self.check_arity(name, params.len(), variadic.is_some(), args.len(), &fin)?;
+        if let Builtin::And | Builtin::Or = b {
+            let want = matches!(b, Builtin::Or);
+            let mut v = Val::MISSING;
+            for a in args {
+                v = self.eval_arg(dot, P::Reflect, a)?;
+                if builtins::truth(&v) == want {
+                    return Ok(v);
+                }
+            }
+            if let Final::Given(f) = fin {
+                v = self.validate_type(f, P::Reflect)?;
+            }
+            return Ok(v);
+        }
+        let argv = self.eval_call_args(dot, params, variadic, args, fin)?;
+        self.step()?;
+        match builtins::call(b, &argv, self.ex.limits) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                self.at(cmd);
+                Err(self.func_err(name, e))
+            }
+        }
+    }
+
+    // ---- arguments -------------------------------------------------------------------------
+
+    /// Go's `evalArg` with a nil type (chain receivers): the value as is.
+    fn eval_arg_untyped(&mut self, dot: &Val, n: &'t Arg) -> R<Val> {
+        self.at(At::Arg(n));
+        match n {
+            Arg::Dot { .. } => Ok(dot.clone()),
+            Arg::Field { ident, .. } => self.eval_field_chain(
+                dot,
+                dot.clone(),
+                n,
+                ident,
+                Some(std::slice::from_ref(n)),
+                Final::Absent,
+            ),
+            Arg::Variable { ident, .. } => self.eval_variable(dot, n, ident, None, Final::Absent),
+            Arg::Pipe(p) => self.eval_pipeline(dot, p),
+            Arg::Identifier { name, .. } => {
+                self.eval_function(dot, n, name, At::Arg(n), None, Final::Absent)
+            }
+            Arg::Chain { node, fields, .. } => {
+                self.eval_chain(dot, n, node, fields, None, Final::Absent)
+            }
+            _ => Err(self.err(format!("can't handle {n} for arg of type <nil>"))),
+        }
+        .map(|v| match v.v {
+            None => Val::MISSING,
+            Some(_) => v,
+        })
+    }
+
+    fn eval_arg(&mut self, dot: &Val, typ: P, n: &'t Arg) -> R<Val> {
+        self.at(At::Arg(n));
+        let v = match n {
+            Arg::Dot { .. } => dot.clone(),
+            Arg::Nil { .. } => {
+                return match typ {
+                    P::Reflect => Ok(Val::MISSING),
+                    P::T(t) => match zero_of_nilable(t) {
+                        Some(z) => Ok(Val::concrete(z)),
+                        None => Err(self.err(format!("cannot assign nil to {}", t.go_name()))),
+                    },
+                };
+            }
+            Arg::Field { ident, .. } => {
+                self.at(At::Arg(n));
+                self.eval_field_chain(
+                    dot,
+                    dot.clone(),
+                    n,
+                    ident,
+                    Some(std::slice::from_ref(n)),
+                    Final::Absent,
+                )?
+            }
+            Arg::Variable { ident, .. } => {
+                self.eval_variable(dot, n, ident, None, Final::Absent)?
+            }
+            Arg::Pipe(p) => self.eval_pipeline(dot, p)?,
+            Arg::Identifier { name, .. } => {
+                self.eval_function(dot, n, name, At::Arg(n), None, Final::Absent)?
+            }
+            Arg::Chain { node, fields, .. } => {
+                self.eval_chain(dot, n, node, fields, None, Final::Absent)?
+            }
+            _ => return self.eval_literal(typ, n),
+        };
+        self.validate_type(v, typ)
+    }
+
+    fn eval_literal(&mut self, typ: P, n: &'t Arg) -> R<Val> {
+        let t = match typ {
+            P::Reflect | P::T(Ty::Any) => return self.eval_empty_interface(n),
+            P::T(t) => t,
+        };
+        let v = match (t, n) {
+            (Ty::Bool, Arg::Bool { val, .. }) => Value::Bool(*val),
+            (Ty::Bool, _) => return Err(self.err(format!("expected bool; found {n}"))),
+            (Ty::String, Arg::String { text, .. }) => Value::String(text.clone()),
+            (Ty::String, _) => return Err(self.err(format!("expected string; found {n}"))),
+            (Ty::Int | Ty::Int64, Arg::Number(num)) if num.is_int => {
+                if t == Ty::Int {
+                    Value::Int(num.int64)
+                } else {
+                    Value::Int64(num.int64)
+                }
+            }
+            (Ty::Int | Ty::Int64, _) => {
+                return Err(self.err(format!("expected integer; found {n}")))
+            }
+            (Ty::Uint, Arg::Number(num)) if num.is_uint => Value::Uint(num.uint64),
+            (Ty::Uint, _) => return Err(self.err(format!("expected unsigned integer; found {n}"))),
+            (Ty::Float64, Arg::Number(num)) if num.is_float => Value::Float(num.float64),
+            (Ty::Float64, _) => return Err(self.err(format!("expected float; found {n}"))),
+            _ => return Err(self.err(format!("can't handle {n} for arg of type {}", t.go_name()))),
+        };
+        Ok(Val::concrete(v))
+    }
+
+    fn eval_empty_interface(&mut self, n: &'t Arg) -> R<Val> {
+        match n {
+            Arg::Bool { val, .. } => Ok(Val::concrete(Value::Bool(*val))),
+            Arg::Number(num) => self.ideal_constant(n, num).map(Val::concrete),
+            Arg::String { text, .. } => Ok(Val::concrete(Value::String(text.clone()))),
+            _ => Err(self.err(format!(
+                "can't handle assignment of {n} to empty interface argument"
+            ))),
+        }
+    }
+
+    /// Go's `validateType`.
+    fn validate_type(&self, v: Val, typ: P) -> R<Val> {
+        let t = match typ {
+            P::Reflect => return Ok(v),
+            P::T(t) => t,
+        };
+        let Some(value) = &v.v else {
+            return match zero_of_nilable(t) {
+                Some(z) => Ok(Val::concrete(z)),
+                None => Err(self.err(format!("invalid value; expected {}", t.go_name()))),
+            };
+        };
+        let ok = match (t, value) {
+            (Ty::Any, _) => true,
+            (_, Value::Nil) => false,
+            (Ty::String, Value::String(_))
+            | (Ty::Bool, Value::Bool(_))
+            | (Ty::Int, Value::Int(_))
+            | (Ty::Int64, Value::Int64(_))
+            | (Ty::Uint, Value::Uint(_))
+            | (Ty::Float64, Value::Float(_))
+            | (Ty::List, Value::List(_))
+            | (Ty::Map, Value::Map(_)) => true,
+            (Ty::Object(name), Value::Object(o)) => o.type_name() == name,
+            _ => false,
+        };
+        if ok {
+            return Ok(Val::concrete(value.clone()));
+        }
+        let got = if matches!(value, Value::Nil) {
+            "interface {}"
+        } else {
+            value.type_name()
+        };
+        Err(self.err(format!(
+            "wrong type for value; expected {}; got {got}",
+            t.go_name()
+        )))
+    }
+}
+
+/// The zero value Go substitutes for nil in a parameter of type `t`, if `t` can be nil.
+fn zero_of_nilable(t: Ty) -> Option<Value> {
+    match t {
+        Ty::Any => Some(Value::Nil),
+        Ty::List => Some(Value::list(vec![])),
+        Ty::Map => Some(Value::map(Default::default())),
+        _ => None,
+    }
+}

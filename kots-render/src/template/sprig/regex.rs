@@ -1,0 +1,435 @@
+//! sprig's regular expressions (regex.go) with Go's `regexp` semantics on the `regex` crate:
+//! both are RE2-style, leftmost-first and linear-time. Go's `\d`, `\w`, `\s` and `\b` are ASCII
+//! only, so patterns are rewritten before compiling; match iteration, splitting and `$name`
+//! expansion follow Go's code. The plain functions panic on a bad pattern (reported as
+//! `regexp: Compile(...): error parsing regexp: ...`), the `must` ones return the error.
+
+use regex::Regex;
+
+use super::super::funcs::{FuncError, FuncMap, Ty};
+use super::super::gofmt;
+use super::super::value::Value;
+use super::gostr::{is_digit, is_letter};
+use super::{add, int_arg, str_arg};
+
+/// Registers the regular-expression functions.
+pub fn register(map: &mut FuncMap) {
+    use Ty::{Int, String as S};
+    add(map, "regexMatch", &[S, S], None, |_, a| {
+        Ok(compile(str_arg(a, 0)).is_ok_and(|re| re.is_match(str_arg(a, 1))).into())
+    });
+    add(map, "mustRegexMatch", &[S, S], None, |_, a| {
+        Ok(compile(str_arg(a, 0)).map_err(FuncError::Failed)?.is_match(str_arg(a, 1)).into())
+    });
+    add(map, "regexFindAll", &[S, S, Int], None, |_, a| {
+        Ok(strings(find_all(&must(str_arg(a, 0))?, str_arg(a, 1), int_arg(a, 2))))
+    });
+    add(map, "mustRegexFindAll", &[S, S, Int], None, |_, a| {
+        let re = compile(str_arg(a, 0)).map_err(FuncError::Failed)?;
+        Ok(strings(find_all(&re, str_arg(a, 1), int_arg(a, 2))))
+    });
+    add(map, "regexFind", &[S, S], None, |_, a| Ok(find(&must(str_arg(a, 0))?, str_arg(a, 1)).into()));
+    add(map, "mustRegexFind", &[S, S], None, |_, a| {
+        Ok(find(&compile(str_arg(a, 0)).map_err(FuncError::Failed)?, str_arg(a, 1)).into())
+    });
+    add(map, "regexReplaceAll", &[S, S, S], None, |_, a| {
+        Ok(replace_all(&must(str_arg(a, 0))?, str_arg(a, 1), str_arg(a, 2), true).into())
+    });
+    add(map, "mustRegexReplaceAll", &[S, S, S], None, |_, a| {
+        let re = compile(str_arg(a, 0)).map_err(FuncError::Failed)?;
+        Ok(replace_all(&re, str_arg(a, 1), str_arg(a, 2), true).into())
+    });
+    add(map, "regexReplaceAllLiteral", &[S, S, S], None, |_, a| {
+        Ok(replace_all(&must(str_arg(a, 0))?, str_arg(a, 1), str_arg(a, 2), false).into())
+    });
+    add(map, "mustRegexReplaceAllLiteral", &[S, S, S], None, |_, a| {
+        let re = compile(str_arg(a, 0)).map_err(FuncError::Failed)?;
+        Ok(replace_all(&re, str_arg(a, 1), str_arg(a, 2), false).into())
+    });
+    add(map, "regexSplit", &[S, S, Int], None, |_, a| {
+        let pattern = str_arg(a, 0);
+        Ok(strings(split(&must(pattern)?, pattern, str_arg(a, 1), int_arg(a, 2))))
+    });
+    add(map, "mustRegexSplit", &[S, S, Int], None, |_, a| {
+        let pattern = str_arg(a, 0);
+        let re = compile(pattern).map_err(FuncError::Failed)?;
+        Ok(strings(split(&re, pattern, str_arg(a, 1), int_arg(a, 2))))
+    });
+    add(map, "regexQuoteMeta", &[S], None, |_, a| Ok(quote_meta(str_arg(a, 0)).into()));
+}
+
+fn strings(items: Vec<&str>) -> Value {
+    Value::list(items.into_iter().map(Value::from).collect())
+}
+
+/// `regexp.MustCompile`: the panic message of a bad pattern.
+fn must(pattern: &str) -> Result<Regex, FuncError> {
+    compile(pattern).map_err(|e| {
+        let shown = if can_backquote(pattern) { format!("`{pattern}`") } else { gofmt::quote(pattern) };
+        FuncError::failed(format!("regexp: Compile({shown}): {e}"))
+    })
+}
+
+/// Go's `strconv.CanBackquote`.
+fn can_backquote(s: &str) -> bool {
+    s.chars().all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c < ' ' || c == '\u{7f}')))
+}
+
+/// `regexp.Compile`, with Go's error text for the common syntax errors.
+pub fn compile(pattern: &str) -> Result<Regex, String> {
+    let translated = translate(pattern)?;
+    Regex::new(&translated).map_err(|e| go_error(pattern, &e))
+}
+
+/// Rewrites Go syntax into the `regex` crate's: ASCII-only Perl classes and word boundaries,
+/// `\Q...\E` quoting, and escaped punctuation that the crate reads differently (`\<`).
+fn translate(pattern: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(pattern.len() + 16);
+    let mut chars = pattern.char_indices().peekable();
+    let mut class_depth = 0usize;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '\\' => {
+                let Some((_, e)) = chars.next() else {
+                    return Err(format!("error parsing regexp: trailing backslash at end of expression: ``"));
+                };
+                match e {
+                    'd' => out.push_str("[0-9]"),
+                    'D' => out.push_str("[^0-9]"),
+                    'w' => out.push_str("[0-9A-Za-z_]"),
+                    'W' => out.push_str("[^0-9A-Za-z_]"),
+                    's' => out.push_str("[\\t\\n\\f\\r ]"),
+                    'S' => out.push_str("[^\\t\\n\\f\\r ]"),
+                    'b' if class_depth == 0 => out.push_str("(?-u:\\b)"),
+                    'B' if class_depth == 0 => out.push_str("(?-u:\\B)"),
+                    'Q' => {
+                        let rest = &pattern[i + 2..];
+                        let (lit, skip) = match rest.find("\\E") {
+                            Some(end) => (&rest[..end], end + 2),
+                            None => (rest, rest.len()),
+                        };
+                        out.push_str(&regex::escape(lit));
+                        for _ in 0..lit.chars().count() + (skip - lit.len()).min(2) {
+                            chars.next();
+                        }
+                    }
+                    e if e.is_ascii() && !e.is_ascii_alphanumeric() => out.push_str(&regex::escape(&e.to_string())),
+                    e => {
+                        out.push('\\');
+                        out.push(e);
+                    }
+                }
+            }
+            '[' if class_depth > 0 => {
+                // Inside a Go class `[` is a literal, except for a POSIX class `[:alpha:]`.
+                let posix = pattern[i..].starts_with("[:").then(|| pattern[i..].find(":]")).flatten();
+                match posix {
+                    Some(end) => {
+                        let class = &pattern[i..i + end + 2];
+                        out.push_str(class);
+                        for _ in 1..class.chars().count() {
+                            chars.next();
+                        }
+                    }
+                    None => out.push_str("\\["),
+                }
+            }
+            '[' => {
+                class_depth = 1;
+                out.push('[');
+                // A leading `]` (after an optional `^`) is a literal in Go.
+                if chars.peek().is_some_and(|&(_, n)| n == '^') {
+                    out.push('^');
+                    chars.next();
+                }
+                if chars.peek().is_some_and(|&(_, n)| n == ']') {
+                    out.push_str("\\]");
+                    chars.next();
+                }
+            }
+            ']' if class_depth > 0 => {
+                class_depth = 0;
+                out.push(']');
+            }
+            // Go reads a `{` that does not start a valid repetition as a literal.
+            '{' if class_depth == 0 => match repetition_len(&pattern[i..]) {
+                Some(len) => {
+                    out.push_str(&pattern[i..i + len]);
+                    for _ in 1..len {
+                        chars.next();
+                    }
+                }
+                None => out.push_str("\\{"),
+            },
+            '}' if class_depth == 0 => out.push_str("\\}"),
+            // Set operators of the crate's classes are plain characters in Go's.
+            '&' | '~' if class_depth > 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// The length of a repetition `{n}`, `{n,}` or `{n,m}` at the start of `s`, if it is one.
+fn repetition_len(s: &str) -> Option<usize> {
+    let body = &s[1..];
+    let close = body.find('}')?;
+    let inner = &body[..close];
+    let (lo, hi) = match inner.split_once(',') {
+        Some((lo, hi)) => (lo, Some(hi)),
+        None => (inner, None),
+    };
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if !digits(lo) || hi.is_some_and(|h| !h.is_empty() && !digits(h)) {
+        return None;
+    }
+    Some(close + 2)
+}
+
+/// Go's `error parsing regexp: CODE: `FRAGMENT`` for the errors Go and the crate share.
+fn go_error(pattern: &str, err: &regex::Error) -> String {
+    let text = err.to_string();
+    let code = if text.contains("unclosed group") {
+        "missing closing )"
+    } else if text.contains("unopened group") {
+        "unexpected )"
+    } else if text.contains("unclosed character class") {
+        "missing closing ]"
+    } else if text.contains("repetition operator missing expression") {
+        "missing argument to repetition operator"
+    } else if text.contains("invalid character class range") {
+        "invalid character class range"
+    } else if text.contains("unrecognized escape") || text.contains("backreferences are not supported") {
+        "invalid escape sequence"
+    } else if text.contains("look-around") || text.contains("unrecognized flag") {
+        "invalid or unsupported Perl syntax"
+    } else if text.contains("repetition quantifier") || text.contains("decimal") {
+        "invalid repeat count"
+    } else if text.contains("capture group name") || text.contains("duplicate capture group") {
+        "invalid named capture"
+    } else if text.contains("exceeds size limit") {
+        "expression too large"
+    } else {
+        "invalid regular expression"
+    };
+    format!("error parsing regexp: {code}: `{pattern}`")
+}
+
+/// `FindString`.
+fn find<'a>(re: &Regex, s: &'a str) -> &'a str {
+    re.find(s).map_or("", |m| m.as_str())
+}
+
+/// Go's `allMatches` loop: non-overlapping matches, skipping an empty match right after a
+/// match; at most `n` when `n >= 0`.
+fn match_spans(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut pos = 0;
+    let mut prev_end: Option<usize> = None;
+    while (n < 0 || (out.len() as i64) < n) && pos <= s.len() {
+        let Some(m) = re.find_at(s, pos) else { break };
+        let mut accept = true;
+        if m.end() == pos {
+            if Some(m.start()) == prev_end {
+                accept = false;
+            }
+            pos += s[pos..].chars().next().map_or(1, char::len_utf8);
+        } else {
+            pos = m.end();
+        }
+        prev_end = Some(m.end());
+        if accept {
+            out.push((m.start(), m.end()));
+        }
+    }
+    out
+}
+
+/// `FindAllString(s, n)`.
+fn find_all<'a>(re: &Regex, s: &'a str, n: i64) -> Vec<&'a str> {
+    match_spans(re, s, n).into_iter().map(|(a, b)| &s[a..b]).collect()
+}
+
+/// `Regexp.Split(s, n)`.
+fn split<'a>(re: &Regex, pattern: &str, s: &'a str, n: i64) -> Vec<&'a str> {
+    if n == 0 {
+        return Vec::new();
+    }
+    if !pattern.is_empty() && s.is_empty() {
+        return vec![""];
+    }
+    let mut out = Vec::new();
+    let (mut beg, mut end) = (0, 0);
+    for (start, stop) in match_spans(re, s, n) {
+        if n > 0 && out.len() as i64 == n - 1 {
+            break;
+        }
+        end = start;
+        if stop != 0 {
+            out.push(&s[beg..end]);
+        }
+        beg = stop;
+    }
+    if end != s.len() {
+        out.push(&s[beg..]);
+    }
+    out
+}
+
+/// `ReplaceAllString` (`expand`) or `ReplaceAllLiteralString`, with Go's rule that an empty
+/// match right after a match is not replaced.
+fn replace_all(re: &Regex, src: &str, repl: &str, expand_template: bool) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut last_end = 0;
+    let mut search = 0;
+    let mut locs = re.capture_locations();
+    while search <= src.len() {
+        let Some(m) = re.captures_read_at(&mut locs, src, search) else { break };
+        let (a0, a1) = (m.start(), m.end());
+        out.push_str(&src[last_end..a0]);
+        if a1 > last_end || a0 == 0 {
+            if expand_template {
+                expand(&mut out, re, &locs, src, repl);
+            } else {
+                out.push_str(repl);
+            }
+        }
+        last_end = a1;
+        let width = src[search..].chars().next().map_or(1, char::len_utf8);
+        search = if search + width > a1 {
+            search + width
+        } else if search + 1 > a1 {
+            search + 1
+        } else {
+            a1
+        };
+    }
+    out.push_str(&src[last_end.min(src.len())..]);
+    out
+}
+
+/// Go's `Regexp.expand`: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown groups expand to
+/// nothing and a malformed reference keeps its `$`.
+fn expand(out: &mut String, re: &Regex, locs: &regex::CaptureLocations, src: &str, template: &str) {
+    let mut rest = template;
+    while let Some(dollar) = rest.find('$') {
+        out.push_str(&rest[..dollar]);
+        rest = &rest[dollar + 1..];
+        if let Some(after) = rest.strip_prefix('$') {
+            out.push('$');
+            rest = after;
+            continue;
+        }
+        let Some((name, after)) = extract(rest) else {
+            out.push('$');
+            continue;
+        };
+        rest = after;
+        let group = match group_number(name) {
+            Some(n) => Some(n),
+            None => re.capture_names().position(|n| n == Some(name)),
+        };
+        if let Some((a, b)) = group.and_then(|g| locs.get(g)) {
+            out.push_str(&src[a..b]);
+        }
+    }
+    out.push_str(rest);
+}
+
+/// Go's `extract`: the group name after a `$` and what follows it.
+fn extract(s: &str) -> Option<(&str, &str)> {
+    let (brace, body) = match s.strip_prefix('{') {
+        Some(b) => (true, b),
+        None => (false, s),
+    };
+    let len = body
+        .char_indices()
+        .find(|&(_, c)| !(is_letter(c) || is_digit(c) || c == '_'))
+        .map_or(body.len(), |(i, _)| i);
+    if len == 0 {
+        return None;
+    }
+    let name = &body[..len];
+    if brace {
+        return body[len..].strip_prefix('}').map(|after| (name, after));
+    }
+    Some((name, &body[len..]))
+}
+
+/// A group number as Go's `extract` reads one: ASCII digits, below 10^8, no leading zero.
+fn group_number(name: &str) -> Option<usize> {
+    if !name.bytes().all(|b| b.is_ascii_digit()) || name.len() > 9 || (name.len() > 1 && name.starts_with('0')) {
+        return None;
+    }
+    name.parse().ok().filter(|&n: &usize| n < 100_000_000 + 10)
+}
+
+/// `regexp.QuoteMeta`.
+fn quote_meta(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for c in s.chars() {
+        if "\\.+*?()|[]{}^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn re(p: &str) -> Regex {
+        compile(p).unwrap()
+    }
+
+    #[test]
+    fn perl_classes_are_ascii_like_go() {
+        assert!(!re(r"^\d$").is_match("٣"));
+        assert!(re(r"^\w+$").is_match("ab_9"));
+        assert!(!re(r"^\w$").is_match("é"));
+        assert!(re(r"[\d\s]").is_match(" "));
+        assert!(re(r"a\<b").is_match("a<b"));
+        assert!(re(r"\Qa.b\E").is_match("a.b"));
+        assert!(!re(r"\Qa.b\E").is_match("axb"));
+        assert!(re("a{2").is_match("a{2"));
+        assert!(re("^a{2}$").is_match("aa"));
+        assert!(re("x{,3}").is_match("x{,3}"));
+    }
+
+    #[test]
+    fn find_all_skips_empty_match_after_match() {
+        assert_eq!(find_all(&re("a*"), "baaac", -1), vec!["", "aaa", ""]);
+        assert_eq!(find_all(&re("a"), "aaa", 2), vec!["a", "a"]);
+        assert!(find_all(&re("a"), "aaa", 0).is_empty());
+    }
+
+    #[test]
+    fn replace_and_expand_like_go() {
+        assert_eq!(replace_all(&re("a(x*)b"), "-ab-axxb-", "${1}W", true), "-W-xxW-");
+        assert_eq!(replace_all(&re("a(x*)b"), "-ab-axxb-", "$1W", true), "---");
+        assert_eq!(replace_all(&re("a(?P<x>x*)b"), "axxb", "[$x][$$][$]", true), "[xx][$][$]");
+        assert_eq!(replace_all(&re("a*"), "baaac", "-", true), "-b-c-");
+        assert_eq!(replace_all(&re("a(x*)b"), "axb", "${1}", false), "${1}");
+    }
+
+    #[test]
+    fn split_like_go() {
+        assert_eq!(split(&re("a"), "a", "banana", -1), vec!["b", "n", "n", ""]);
+        assert_eq!(split(&re("a"), "a", "banana", 2), vec!["b", "nana"]);
+        assert_eq!(split(&re(""), "", "abc", -1), vec!["a", "b", "c"]);
+        assert_eq!(split(&re("x*"), "x*", "", -1), vec![""]);
+    }
+
+    #[test]
+    fn errors_read_like_go() {
+        assert_eq!(compile("(").unwrap_err(), "error parsing regexp: missing closing ): `(`");
+        let e = must("a(").unwrap_err().to_string();
+        assert_eq!(e, "regexp: Compile(`a(`): error parsing regexp: missing closing ): `a(`");
+        assert_eq!(quote_meta("1.5*[x]"), r"1\.5\*\[x\]");
+    }
+}

@@ -1,0 +1,276 @@
+//! Go's value model, as the template engine and its functions see it.
+//!
+//! Go's text/template works on `reflect.Value`s; KOTS templates only ever meet a handful of Go
+//! kinds, and this enum keeps them distinct because printing, comparison and argument checking
+//! depend on the kind (`3` is an `int` and prints `3`, `3.0` from JSON data is a `float64` and
+//! prints `3` too, but `printf "%d"` of the float prints `%!d(float64=3)`).
+//!
+//! | Go type                   | `Value`            |
+//! |---------------------------|--------------------|
+//! | untyped `nil` interface   | [`Value::Nil`]     |
+//! | `bool`                    | [`Value::Bool`]    |
+//! | `int`                     | [`Value::Int`]     |
+//! | `int64`                   | [`Value::Int64`]   |
+//! | `uint64`                  | [`Value::Uint`]    |
+//! | `float64`                 | [`Value::Float`]   |
+//! | `string`                  | [`Value::String`]  |
+//! | `[]interface{}`           | [`Value::List`]    |
+//! | `map[string]interface{}`  | [`Value::Map`]     |
+//! | anything else (structs, `time.Time`, `*semver.Version`, ...) | [`Value::Object`] |
+//!
+//! Data decoded from JSON follows Go's `encoding/json` into `interface{}`: every number is a
+//! `float64`, objects are `map[string]interface{}`, arrays `[]interface{}`.
+//!
+//! Clones are cheap: strings, lists and maps are reference counted.
+//!
+//! ```
+//! use kots_render::template::Value;
+//! let v = Value::from_json(&serde_json::json!({"b": [1, "x"], "a": 1.5}));
+//! assert_eq!(v.to_string(), "map[a:1.5 b:[1 x]]");
+//! assert_eq!(Value::Int(3).type_name(), "int");
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use super::funcs::FuncError;
+use super::gofmt;
+
+/// A Go map with string keys. Go ranges and prints maps in sorted key order, as this does.
+pub type Map = BTreeMap<String, Value>;
+
+/// A value inside a template: the data, variables, literals, and function arguments and results.
+#[derive(Clone, Debug, Default)]
+pub enum Value {
+    /// A nil `interface{}`. Printed by `print` as `<nil>`; as the result of a pipeline it
+    /// prints `<no value>`, as in Go.
+    #[default]
+    Nil,
+    /// Go `bool`.
+    Bool(bool),
+    /// Go `int` (64 bits). Integer literals in templates and `len` results are `int`.
+    Int(i64),
+    /// Go `int64`, the result type of most sprig arithmetic.
+    Int64(i64),
+    /// Go `uint64`.
+    Uint(u64),
+    /// Go `float64`: every number in JSON data, and float literals.
+    Float(f64),
+    /// Go `string`.
+    String(Arc<str>),
+    /// Go `[]interface{}`.
+    List(Arc<Vec<Value>>),
+    /// Go `map[string]interface{}`.
+    Map(Arc<Map>),
+    /// Any other Go type (a struct, `time.Time`, ...), implemented by a function library.
+    Object(Arc<dyn Object>),
+}
+
+/// A Go value of a type the engine does not know: a struct with fields, or a type with methods.
+///
+/// Sprig uses these for `time.Time`, `*semver.Version` and the certificate structs of `genCA`.
+/// Templates reach fields and methods with `.Name` chains (`(genCA "x" 365).Cert`).
+pub trait Object: fmt::Debug + Send + Sync {
+    /// The Go type as `%T` prints it, e.g. `time.Time` or `sprig.certificate`.
+    fn type_name(&self) -> &str;
+    /// The Go kind as `reflect.Kind.String()` names it, e.g. `struct` or `ptr`.
+    fn kind_name(&self) -> &str {
+        "struct"
+    }
+    /// Writes the value as Go's `%v` prints it.
+    fn format(&self, out: &mut String);
+    /// Looks up the field or method `name` and evaluates it with `args` (methods only; a field
+    /// given arguments is an error the engine reports). `None`: no such field or method.
+    fn member(&self, name: &str, args: &[Value]) -> Option<Result<Value, FuncError>>;
+    /// Whether the member `name` is a method (so it may take arguments).
+    fn is_method(&self, name: &str) -> bool {
+        let _ = name;
+        false
+    }
+    /// Go truthiness: structs are always true.
+    fn is_true(&self) -> bool {
+        true
+    }
+}
+
+impl Value {
+    /// Decodes JSON the way Go's `encoding/json` decodes into `interface{}`.
+    pub fn from_json(json: &serde_json::Value) -> Value {
+        match json {
+            serde_json::Value::Null => Value::Nil,
+            serde_json::Value::Bool(b) => Value::Bool(*b),
+            serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::String(s) => Value::String(s.as_str().into()),
+            serde_json::Value::Array(a) => {
+                Value::List(Arc::new(a.iter().map(Value::from_json).collect()))
+            }
+            serde_json::Value::Object(o) => Value::Map(Arc::new(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Encodes the value as JSON. Integers stay integers; non-finite floats and objects become
+    /// their `%v` string.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Value::Nil => serde_json::Value::Null,
+            Value::Bool(b) => (*b).into(),
+            Value::Int(i) | Value::Int64(i) => (*i).into(),
+            Value::Uint(u) => (*u).into(),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(serde_json::Value::Number)
+                .unwrap_or_else(|| self.to_string().into()),
+            Value::String(s) => s.as_ref().into(),
+            Value::List(l) => l.iter().map(Value::to_json).collect(),
+            Value::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+            Value::Object(_) => self.to_string().into(),
+        }
+    }
+
+    /// The Go type name as `%T` prints it (`int`, `float64`, `[]interface {}`, ...).
+    pub fn type_name(&self) -> &str {
+        match self {
+            Value::Nil => "<nil>",
+            Value::Bool(_) => "bool",
+            Value::Int(_) => "int",
+            Value::Int64(_) => "int64",
+            Value::Uint(_) => "uint64",
+            Value::Float(_) => "float64",
+            Value::String(_) => "string",
+            Value::List(_) => "[]interface {}",
+            Value::Map(_) => "map[string]interface {}",
+            Value::Object(o) => o.type_name(),
+        }
+    }
+
+    /// The Go kind as `reflect.Kind.String()` names it (`int`, `slice`, `map`, `invalid` for nil).
+    pub fn kind_name(&self) -> &str {
+        match self {
+            Value::Nil => "invalid",
+            Value::List(_) => "slice",
+            Value::Map(_) => "map",
+            Value::Object(o) => o.kind_name(),
+            _ => self.type_name(),
+        }
+    }
+
+    /// Go template truthiness (`if`, `with`, `and`, `or`, `not`): false for nil, false, zero
+    /// numbers, and empty strings, lists and maps; true otherwise.
+    pub fn is_true(&self) -> bool {
+        match self {
+            Value::Nil => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) | Value::Int64(i) => *i != 0,
+            Value::Uint(u) => *u != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::String(s) => !s.is_empty(),
+            Value::List(l) => !l.is_empty(),
+            Value::Map(m) => !m.is_empty(),
+            Value::Object(o) => o.is_true(),
+        }
+    }
+
+    /// The string, if this is a `string`.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is a signed integer (`int` or `int64`).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) | Value::Int64(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The float, if this is a `float64`.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// The list items, if this is a list.
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    /// The map, if this is a map.
+    pub fn as_map(&self) -> Option<&Map> {
+        match self {
+            Value::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Builds a list value.
+    pub fn list(items: Vec<Value>) -> Value {
+        Value::List(Arc::new(items))
+    }
+
+    /// Builds a map value.
+    pub fn map(map: Map) -> Value {
+        Value::Map(Arc::new(map))
+    }
+}
+
+/// Formats as Go's `fmt.Sprint` (`%v`) does.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::new();
+        gofmt::write_v(&mut out, self);
+        f.write_str(&out)
+    }
+}
+
+impl From<bool> for Value {
+    fn from(b: bool) -> Self {
+        Value::Bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(i: i64) -> Self {
+        Value::Int(i)
+    }
+}
+impl From<f64> for Value {
+    fn from(f: f64) -> Self {
+        Value::Float(f)
+    }
+}
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::String(s.into())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::String(s.into())
+    }
+}
+impl From<Vec<Value>> for Value {
+    fn from(items: Vec<Value>) -> Self {
+        Value::list(items)
+    }
+}
+impl From<Map> for Value {
+    fn from(map: Map) -> Self {
+        Value::map(map)
+    }
+}
+impl From<&serde_json::Value> for Value {
+    fn from(json: &serde_json::Value) -> Self {
+        Value::from_json(json)
+    }
+}
