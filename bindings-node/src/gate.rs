@@ -53,7 +53,8 @@ impl From<Decision> for GateDecision {
 
 /// Decides whether KOTS `kotsVersion` may `operation` (`"install"` or `"update"`) the release
 /// whose Application is in `applicationYaml` (the first `kots.io/v1beta1 Application`), as KOTS's
-/// minKotsVersion/targetKotsVersion check does.
+/// minKotsVersion/targetKotsVersion check does. Throws `KOTS_GATE_UNKNOWN_OPERATION`, or for a
+/// bad Application `KOTS_KINDS_NOT_FOUND`, `KOTS_KINDS_DECODE` or a `KOTS_MANIFEST_*` code.
 #[napi]
 pub fn gate(
     application_yaml: String,

@@ -37,7 +37,9 @@ fn parse<T: KotsResource>(yaml: &str) -> napi::Result<Value, Code> {
     T::from_yaml(yaml).and_then(|k| k.to_value()).map_err(to_js)
 }
 
-/// Parses a `kots.io/v1beta1 Application` document.
+/// Parses a `kots.io/v1beta1 Application` document. Like every `parse*` function, throws
+/// `KOTS_KINDS_WRONG_KIND`, `KOTS_KINDS_DECODE` (the message names the field path and the config
+/// group/item) or, for YAML problems, a `KOTS_MANIFEST_*` code.
 #[napi]
 pub fn parse_application(yaml: String) -> napi::Result<Value, Code> {
     parse::<Application>(&yaml)

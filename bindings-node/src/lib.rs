@@ -5,10 +5,14 @@ use napi_derive::napi;
 
 mod errors;
 mod gate;
+mod image;
 mod kinds;
+mod license;
 mod manifest;
 mod plan;
 mod registry;
+mod render;
+mod template;
 
 /// The SDK version.
 #[napi(js_name = "version")]

@@ -2,7 +2,7 @@
 
 use std::cmp::Ordering;
 
-use kots_core::gate::{self, GateError, Operation, SemverError, Version};
+use kots_core::gate::{check_yaml, GateError, Operation, SemverError, Version};
 use pyo3::prelude::*;
 
 use crate::convert::json_to_py;
@@ -31,9 +31,9 @@ fn gate(
 ) -> PyResult<Py<PyAny>> {
     let operation: Operation = operation.parse().map_err(|e| to_py(py, e))?;
     let decision =
-        gate::check_yaml(application_yaml, kots_version, operation).map_err(|e| to_py(py, e))?;
-    let value = serde_json::to_value(&decision)
-        .map_err(|e| errors::GateError::new_err(e.to_string()))?;
+        check_yaml(application_yaml, kots_version, operation).map_err(|e| to_py(py, e))?;
+    let value =
+        serde_json::to_value(&decision).map_err(|e| errors::GateError::new_err(e.to_string()))?;
     json_to_py(py, &value)
 }
 

@@ -7,6 +7,7 @@ use kots_core::kinds::{
 };
 use kots_core::manifest::Object;
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 use crate::convert::json_to_py;
 use crate::errors;
@@ -24,15 +25,16 @@ pub fn to_py(py: Python<'_>, e: KindsError) -> PyErr {
             ..
         } => {
             let err = errors::KindsError::new_err(e.to_string());
-            let mut fields = Vec::new();
-            for (key, value) in [("kind", kind), ("name", name), ("path", path)] {
-                if let Ok(v) = value.into_pyobject(py) {
-                    fields.push((key, v.into_any().unbind()));
-                }
-            }
-            if let Ok(v) = context.as_deref().into_pyobject(py) {
-                fields.push(("context", v.into_any().unbind()));
-            }
+            let text = |s: &str| PyString::new(py, s).into_any().unbind();
+            let fields = [
+                ("kind", text(kind)),
+                ("name", text(name)),
+                ("path", text(path)),
+                (
+                    "context",
+                    context.as_deref().map_or_else(|| py.None(), text),
+                ),
+            ];
             errors::with_fields(py, err, &fields)
         }
         _ => errors::KindsError::new_err(e.to_string()),

@@ -13,6 +13,7 @@ mod manifest;
 mod plan;
 mod registry;
 mod render;
+mod template;
 
 #[pymodule]
 fn _kots(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -26,5 +27,6 @@ fn _kots(m: &Bound<'_, PyModule>) -> PyResult<()> {
     plan::register(m)?;
     registry::register(m)?;
     render::register(m)?;
+    template::register(m)?;
     Ok(())
 }

@@ -13,6 +13,7 @@ use kots_registry::{
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::IntoPyObjectExt;
 use pyo3::types::{PyDict, PyTuple};
 
 use crate::convert::json_to_py;
@@ -63,10 +64,10 @@ fn to_py(py: Python<'_>, e: RegistryError) -> PyErr {
             fields.push((name, v));
         }
     };
-    add("kind", kind(&e).into_pyobject(py).map(|o| o.into_any().unbind()));
-    add("registry", registry.into_pyobject(py).map(|o| o.into_any().unbind()));
-    add("repository", repository.into_pyobject(py).map(|o| o.into_any().unbind()));
-    add("status", status.into_pyobject(py).map(|o| o.into_any().unbind()));
+    add("kind", kind(&e).into_py_any(py));
+    add("registry", registry.into_py_any(py));
+    add("repository", repository.into_py_any(py));
+    add("status", status.into_py_any(py));
     errors::with_fields(py, err, &fields)
 }
 

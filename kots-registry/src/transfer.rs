@@ -132,14 +132,15 @@ impl Endpoint {
     async fn blob_stream(&self, desc: &Descriptor) -> Result<BlobStream, RegistryError> {
         match self {
             Endpoint::Registry { client, image } => {
+                // Errors about a blob name the blob's digest, not the image's tag.
+                let blob = image.with_digest(&desc.digest);
                 let sized = client
                     .pull_blob_stream(image.oci(), desc.digest.as_str())
                     .await
-                    .map_err(|e| map_oci(image, e))?;
-                let image = image.clone();
+                    .map_err(|e| map_oci(&blob, e))?;
                 Ok(sized
                     .stream
-                    .map_err(move |e| map_oci(&image, OciDistributionError::IoError(e)))
+                    .map_err(move |e| map_oci(&blob, OciDistributionError::IoError(e)))
                     .boxed())
             }
             Endpoint::Layout(l) => l.blob_stream(desc).await,
@@ -151,7 +152,7 @@ impl Endpoint {
             Endpoint::Registry { client, image } => client
                 .blob_exists(image.oci(), &desc.digest)
                 .await
-                .map_err(|e| map_oci(image, e)),
+                .map_err(|e| map_oci(&image.with_digest(&desc.digest), e)),
             Endpoint::Layout(l) => Ok(l.has_blob(desc)),
         }
     }
@@ -194,7 +195,7 @@ impl Endpoint {
                         .lock()
                         .ok()
                         .and_then(|mut s| s.take())
-                        .unwrap_or_else(|| map_oci(image, e))),
+                        .unwrap_or_else(|| map_oci(&image.with_digest(&desc.digest), e))),
                 }
             }
             Endpoint::Layout(l) => l.put_blob(data, desc).await,

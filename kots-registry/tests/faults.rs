@@ -19,6 +19,8 @@ enum Mode {
     FailBlobGets(u32),
     /// Every connection fails with 503.
     AlwaysFail,
+    /// Blob GETs answer 404 BLOB_UNKNOWN.
+    MissingBlobs,
     /// Docker token auth: requests need `Authorization: Bearer good-token`, issued by /token for kots:secret.
     Bearer,
 }
@@ -93,6 +95,15 @@ async fn handle(
                 }
                 return Ok(()); // odd failures: drop the connection without an answer
             }
+        }
+        Mode::MissingBlobs if first_line.starts_with("get ") && first_line.contains("/blobs/") => {
+            let body =
+                r#"{"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown to registry"}]}"#;
+            conn.write_all(
+                respond("404 Not Found", "Content-Type: application/json\r\n", body).as_bytes(),
+            )
+            .await?;
+            return Ok(());
         }
         Mode::Bearer if first_line.contains(" /token") => {
             // base64("kots:secret") = a290czpzZWNyZXQ=
@@ -283,4 +294,27 @@ fn bearer_token_flow() {
     .unwrap();
     let err = bad.digest(&r(&image), &Cancel::new()).unwrap_err();
     assert_eq!(err.http_status(), Some(401), "{err}");
+}
+
+#[test]
+fn missing_blob_errors_name_the_blob() {
+    let Some(upstream) = plain() else { return };
+    let reg = Registry::new(options()).unwrap();
+    let repo = format!("kots-test/missing-blob-{}", std::process::id());
+    seed(&reg, &format!("{upstream}/{repo}"));
+    let proxy = start_proxy(upstream.clone(), Mode::MissingBlobs);
+    let src = format!("{}/{repo}:1", proxy.addr);
+    let dst = format!("{upstream}/{repo}-copy:1");
+    let err = reg
+        .copy(&r(&src), &r(&dst), &TransferOptions::default())
+        .unwrap_err();
+    assert!(matches!(err, RegistryError::NotFound { .. }), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!(
+            "registry {}, repository {repo}: HTTP 404: sha256:",
+            proxy.addr
+        )),
+        "{text}"
+    );
 }

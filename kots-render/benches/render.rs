@@ -52,8 +52,13 @@ fn document(n: usize) -> String {
 fn release(docs: usize) -> Release {
     let mut files = vec![("kots/config.yaml".to_string(), config().into_bytes())];
     for f in 0..docs.div_ceil(DOCS_PER_FILE) {
-        let text: Vec<String> = (f * DOCS_PER_FILE..((f + 1) * DOCS_PER_FILE).min(docs)).map(document).collect();
-        files.push((format!("manifests/file-{f}.yaml"), text.join("---\n").into_bytes()));
+        let text: Vec<String> = (f * DOCS_PER_FILE..((f + 1) * DOCS_PER_FILE).min(docs))
+            .map(document)
+            .collect();
+        files.push((
+            format!("manifests/file-{f}.yaml"),
+            text.join("---\n").into_bytes(),
+        ));
     }
     Release::from_files(files)
 }
@@ -69,15 +74,25 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     for docs in [100, 500, 2500] {
         let release = release(docs);
-        let options = RenderOptions { app_slug: "app".into(), ..RenderOptions::default() };
+        let options = RenderOptions {
+            app_slug: "app".into(),
+            ..RenderOptions::default()
+        };
         let rendered = render_release(&release, None, Some(&values), &options).expect("renders");
-        assert!(rendered.objects.len() >= docs / 2, "synthetic release renders");
+        assert!(
+            rendered.objects.len() >= docs / 2,
+            "synthetic release renders"
+        );
         group.bench_with_input(BenchmarkId::new("1-thread", docs), &release, |b, r| {
             b.iter(|| render_release(black_box(r), None, Some(&values), &options).expect("renders"))
         });
     }
     let release = release(2500);
-    let options = RenderOptions { app_slug: "app".into(), threads: 2, ..RenderOptions::default() };
+    let options = RenderOptions {
+        app_slug: "app".into(),
+        threads: 2,
+        ..RenderOptions::default()
+    };
     group.bench_with_input(BenchmarkId::new("2-threads", 2500), &release, |b, r| {
         b.iter(|| render_release(black_box(r), None, Some(&values), &options).expect("renders"))
     });

@@ -62,11 +62,19 @@ fn bench(c: &mut Criterion) {
     let opts = Options::default();
     let data = data();
     c.bench_function("template/parse+execute", |b| {
-        b.iter(|| Template::parse_with("t", SOURCE, &opts).and_then(|t| t.render(&data)).map(|s| s.len()))
+        b.iter(|| {
+            Template::parse_with("t", SOURCE, &opts)
+                .and_then(|t| t.render(&data))
+                .map(|s| s.len())
+        })
     });
     let t = Template::parse_with("t", SOURCE, &opts).expect("bench template parses");
-    c.bench_function("template/execute", |b| b.iter(|| t.render(&data).map(|s| s.len())));
-    c.bench_function("template/parse", |b| b.iter(|| Template::parse_with("t", SOURCE, &opts).map(|t| t.name().len())));
+    c.bench_function("template/execute", |b| {
+        b.iter(|| t.render(&data).map(|s| s.len()))
+    });
+    c.bench_function("template/parse", |b| {
+        b.iter(|| Template::parse_with("t", SOURCE, &opts).map(|t| t.name().len()))
+    });
 }
 
 criterion_group!(benches, bench);

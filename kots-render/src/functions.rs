@@ -31,8 +31,10 @@ mod config_ctx;
 mod contexts;
 mod license;
 mod statics;
+mod tls;
 
 pub(crate) use config_ctx::register as register_config;
+pub use tls::TlsCache;
 
 /// The cluster and process facts KOTS's static context reads. Every method has KOTS's answer for
 /// "no cluster reachable" as its default, so an implementation overrides only what it knows.
@@ -265,6 +267,9 @@ pub struct TemplateInputs {
     /// Clock, environment and randomness of template functions.
     pub providers: Providers,
     pub limits: Limits,
+    /// The certificates `TLSCert` and friends generated in this render (KOTS caches them per
+    /// process, so the same name gives the same pair everywhere).
+    pub tls: Arc<std::sync::Mutex<tls::TlsCache>>,
 }
 
 impl Default for TemplateInputs {
@@ -283,6 +288,7 @@ impl Default for TemplateInputs {
             cluster: Arc::new(NoCluster),
             providers: Providers::default(),
             limits: Limits::default(),
+            tls: Arc::default(),
         }
     }
 }
@@ -303,6 +309,7 @@ impl TemplateInputs {
     pub fn base_funcs(&self) -> FuncMap {
         let mut map = FuncMap::with_sprig();
         statics::register(&mut map, self);
+        tls::register(&mut map, self.tls.clone());
         license::register(&mut map, self);
         contexts::register_kurl(&mut map, &self.kurl);
         contexts::register_version(&mut map, &self.version);
@@ -437,3 +444,6 @@ impl std::fmt::Debug for Builder {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests;

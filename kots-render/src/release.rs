@@ -297,11 +297,12 @@ pub fn render_release(
         options.threads.max(1),
         &mut summary,
     )?;
+    let application = rendered_application(&kots_kinds);
     let objects = finish_objects(
         base,
         &inputs,
         license,
-        kinds.application.as_deref(),
+        application.as_ref(),
         options,
         &mut summary,
     )?;
@@ -343,7 +344,14 @@ fn resolve_with(
         .map(EncryptionKey::parse)
         .transpose()
         .map_err(ConfigError::EncryptionKey)?;
-    Ok(Some(resolve_config(config, config_values, inputs, &ConfigOptions { encryption_key: key })?))
+    Ok(Some(resolve_config(
+        config,
+        config_values,
+        inputs,
+        &ConfigOptions {
+            encryption_key: key,
+        },
+    )?))
 }
 
 fn template_inputs(
@@ -380,6 +388,7 @@ fn template_inputs(
         cluster: options.cluster.clone(),
         providers: options.providers.clone(),
         limits: options.limits.clone(),
+        tls: Arc::default(),
     }
 }
 
@@ -516,6 +525,17 @@ fn helm_charts(kots_kinds: &[RenderedFile]) -> Result<Vec<(String, helm::Chart)>
     Ok(out)
 }
 
+/// The first Application among the rendered KOTS kinds (its images and `proxyPublicImages` are
+/// what KOTS's midstream reads); one that does not decode counts as absent.
+fn rendered_application(kots_kinds: &[RenderedFile]) -> Option<Application> {
+    kots_kinds
+        .iter()
+        .flat_map(|f| split_documents(&f.content))
+        .filter_map(|d| Object::from_yaml(&d.text).ok())
+        .find(|o| o.api_version() == Application::API_VERSION && o.kind() == Application::KIND)
+        .and_then(|o| Application::from_object(&o).ok())
+}
+
 /// `renderReplicated` for the common base: per file, KOTS kinds removed, repeatable items
 /// expanded, the whole file rendered, then split into base files and filtered.
 fn render_base(
@@ -633,7 +653,7 @@ fn finish_objects(
     let finishing = &options.finishing;
     let slug = inputs.app_slug.as_str();
     let rewrites = if finishing.rewrite_images {
-        image_rewrites(&base_images, &images, inputs, license, options)?
+        image_rewrites(&base_images, &images, inputs, license, application, options)?
     } else {
         Vec::new()
     };
@@ -682,6 +702,7 @@ fn image_rewrites(
     all_images: &BTreeSet<String>,
     inputs: &TemplateInputs,
     license: Option<&License>,
+    application: Option<&Application>,
     options: &RenderOptions,
 ) -> Result<Vec<KustomizeImage>, RenderError> {
     let image_err = |e: kots_core::image::ImageError| RenderError::Kinds {
@@ -701,11 +722,7 @@ fn image_rewrites(
     if license.is_none() {
         return Ok(Vec::new());
     }
-    let proxy_all = options.airgap
-        || inputs
-            .application
-            .as_deref()
-            .is_some_and(|a| a.spec.proxy_public_images);
+    let proxy_all = options.airgap || application.is_some_and(|a| a.spec.proxy_public_images);
     let is_private = |image: &str| proxy_all || options.private_images.iter().any(|p| p == image);
     let images: Vec<&String> = base_images.iter().collect();
     let license_slug = license.map_or("", |l| l.spec.app_slug.as_str());

@@ -22,6 +22,8 @@ pub mod node;
 mod parse;
 pub mod sprig;
 mod strconv;
+#[cfg(test)]
+mod tests;
 pub mod value;
 
 use std::collections::HashMap;

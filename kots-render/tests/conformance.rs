@@ -34,8 +34,18 @@ fn documents(text: &str) -> Vec<Value> {
 }
 
 fn key(v: &Value) -> Key {
-    let s = |p: &str| v.pointer(p).and_then(Value::as_str).unwrap_or_default().to_string();
-    (s("/apiVersion"), s("/kind"), s("/metadata/namespace"), s("/metadata/name"))
+    let s = |p: &str| {
+        v.pointer(p)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    (
+        s("/apiVersion"),
+        s("/kind"),
+        s("/metadata/namespace"),
+        s("/metadata/name"),
+    )
 }
 
 fn keyed(values: Vec<Value>) -> BTreeMap<Key, Vec<Value>> {
@@ -48,7 +58,10 @@ fn keyed(values: Vec<Value>) -> BTreeMap<Key, Vec<Value>> {
 
 fn verified_license(upstream: &Path) -> License {
     let text = read(&upstream.join("userdata/license.yaml"));
-    Verifier::new().verify_yaml(&text).expect("test license verifies").license
+    Verifier::new()
+        .verify_yaml(&text)
+        .expect("test license verifies")
+        .license
 }
 
 fn field<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
@@ -56,7 +69,9 @@ fn field<'a>(doc: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 fn string(doc: &Value, path: &str) -> String {
-    field(doc, path).map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).unwrap_or_default()
+    field(doc, path)
+        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+        .unwrap_or_default()
 }
 
 /// Compares objects as sets; returns a description of every difference.
@@ -66,11 +81,13 @@ fn compare(case: &str, got: Vec<Value>, want: Vec<Value>) -> Vec<String> {
     for (k, w) in &want {
         match got.get(k) {
             None => problems.push(format!("{case}: missing {k:?}")),
-            Some(g) if g.len() != w.len() || w.iter().any(|x| !g.contains(x)) => problems.push(format!(
-                "{case}: {k:?} differs:\n  got:  {}\n  want: {}",
-                serde_json::to_string(g).unwrap_or_default(),
-                serde_json::to_string(w).unwrap_or_default()
-            )),
+            Some(g) if g.len() != w.len() || w.iter().any(|x| !g.contains(x)) => {
+                problems.push(format!(
+                    "{case}: {k:?} differs:\n  got:  {}\n  want: {}",
+                    serde_json::to_string(g).unwrap_or_default(),
+                    serde_json::to_string(w).unwrap_or_default()
+                ))
+            }
             Some(_) => {}
         }
     }
@@ -81,7 +98,11 @@ fn compare(case: &str, got: Vec<Value>, want: Vec<Value>) -> Vec<String> {
 }
 
 fn objects(rendered: &Rendered) -> Vec<Value> {
-    rendered.objects.iter().map(|o| o.object.clone().into_value()).collect()
+    rendered
+        .objects
+        .iter()
+        .map(|o| o.object.clone().into_value())
+        .collect()
 }
 
 /// A pull case: the objects of `wantResults/rendered/this-cluster/*.yaml`.
@@ -116,7 +137,9 @@ fn pull_case(dir: &Path, skipped: &mut Vec<String>) -> Vec<String> {
         if rendered.summary.needs_config.is_empty() {
             problems.push(format!("{case}: expected required config to be missing"));
         } else if !rendered.objects.is_empty() {
-            problems.push(format!("{case}: objects rendered although config is needed"));
+            problems.push(format!(
+                "{case}: objects rendered although config is needed"
+            ));
         }
         return problems;
     }
@@ -138,7 +161,12 @@ fn pull_case(dir: &Path, skipped: &mut Vec<String>) -> Vec<String> {
 
 /// The rendered KOTS kinds (`wantResults/kotsKinds/*.yaml`), file by file. Files KOTS extracts
 /// from Helm chart templates are skipped (chart templating is out of scope).
-fn kots_kinds_case(case: &str, dir: &Path, rendered: &Rendered, skipped: &mut Vec<String>) -> Vec<String> {
+fn kots_kinds_case(
+    case: &str,
+    dir: &Path,
+    rendered: &Rendered,
+    skipped: &mut Vec<String>,
+) -> Vec<String> {
     let want_dir = dir.join("wantResults/kotsKinds");
     let mut problems = Vec::new();
     let Ok(entries) = std::fs::read_dir(&want_dir) else {
@@ -167,7 +195,9 @@ fn base_case(dir: &Path) -> Vec<String> {
     let release = Release::from_dir(&upstream).expect("release reads");
     let license = verified_license(&upstream);
     let options = RenderOptions {
-        sequence: field(&testcase, "/RenderOptions/Sequence").and_then(Value::as_i64).unwrap_or(0),
+        sequence: field(&testcase, "/RenderOptions/Sequence")
+            .and_then(Value::as_i64)
+            .unwrap_or(0),
         airgap: field(&testcase, "/RenderOptions/IsAirgap") == Some(&Value::Bool(true)),
         cursor: string(&testcase, "/Upstream/UpdateCursor"),
         channel_name: string(&testcase, "/Upstream/ChannelName"),
@@ -189,8 +219,15 @@ fn base_case(dir: &Path) -> Vec<String> {
     let mut problems = Vec::new();
     for name in ["config.yaml"] {
         let path = dir.join("kotsKinds").join(name);
-        if let (Ok(want), Some(file)) = (std::fs::read_to_string(&path), rendered.kots_kinds.iter().find(|f| f.path == name)) {
-            problems.extend(compare(&format!("{case}/kotsKinds/{name}"), documents(&file.content), documents(&want)));
+        if let (Ok(want), Some(file)) = (
+            std::fs::read_to_string(&path),
+            rendered.kots_kinds.iter().find(|f| f.path == name),
+        ) {
+            problems.extend(compare(
+                &format!("{case}/kotsKinds/{name}"),
+                documents(&file.content),
+                documents(&want),
+            ));
         }
     }
     let mut want = Vec::new();
@@ -211,7 +248,12 @@ fn base_case(dir: &Path) -> Vec<String> {
 
 fn cases(root: &Path, kind: &str) -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join(kind))
-        .map(|d| d.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.is_dir())
+                .collect()
+        })
         .unwrap_or_default();
     dirs.sort();
     dirs
@@ -248,6 +290,9 @@ fn kots_test_cases_render_as_kots_renders_them() {
     for s in &skipped {
         eprintln!("SKIPPED: {s}");
     }
-    eprintln!("conformance: {passed} cases passed, {} problems", problems.len());
+    eprintln!(
+        "conformance: {passed} cases passed, {} problems",
+        problems.len()
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

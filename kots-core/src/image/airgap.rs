@@ -18,6 +18,7 @@ where
 
 /// One image copy of an airgap push (`format: docker`, KOTS's `PushImagesFromTempRegistry`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct PushMapping {
     /// The `savedImages` entry.
     pub image: String,

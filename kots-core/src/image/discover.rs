@@ -8,6 +8,8 @@
 //! Argo Rollouts, operators' CRs…). Both add the Application's `additionalImages` and the images of
 //! troubleshoot collectors (SupportBundle, Collector, Preflight).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -135,7 +137,7 @@ pub fn discover(objects: &[Object], options: &DiscoverOptions) -> Result<Discove
             match options.mode {
                 DiscoveryMode::Kots => kots_workload_images(object, document, &mut locations),
                 DiscoveryMode::Complete => {
-                    walk_pod_specs(object.as_map(), "", document, &mut locations)
+                    walk_pod_specs(object.as_map(), &mut Vec::new(), document, &mut locations)
                 }
             }
             if locations.len() > before {
@@ -151,46 +153,43 @@ pub fn discover(objects: &[Object], options: &DiscoverOptions) -> Result<Discove
 }
 
 fn assemble(
-    mut locations: Vec<(String, ImageLocation)>,
+    locations: Vec<(String, ImageLocation)>,
     kots_kinds_images: Vec<String>,
     documents_with_images: Vec<usize>,
 ) -> Discovery {
-    let mut workload_images: Vec<String> = locations
-        .iter()
-        .filter(|(_, l)| {
-            matches!(
-                l.source,
-                ImageSource::Container
-                    | ImageSource::InitContainer
-                    | ImageSource::EphemeralContainer
-            )
-        })
-        .map(|(i, _)| i.clone())
-        .collect();
-    workload_images.sort();
-    workload_images.dedup();
-    // Stable: locations of one image stay in document order.
-    locations.sort_by(|a, b| a.0.cmp(&b.0));
+    // Group by image (locations stay in document order), then sort the distinct images.
+    let mut index: HashMap<String, usize> = HashMap::new();
     let mut images: Vec<FoundImage> = Vec::new();
     for (image, loc) in locations {
-        match images.last_mut() {
-            Some(found) if found.image == image => {
-                if found.documents.last() != Some(&loc.document) {
-                    found.documents.push(loc.document);
-                }
-                found.locations.push(loc);
-            }
-            _ => images.push(FoundImage {
-                image,
-                documents: vec![loc.document],
-                locations: vec![loc],
-            }),
+        let slot = *index.entry(image).or_insert_with_key(|image| {
+            images.push(FoundImage {
+                image: image.clone(),
+                documents: Vec::new(),
+                locations: Vec::new(),
+            });
+            images.len() - 1
+        });
+        let found = &mut images[slot];
+        if found.documents.last() != Some(&loc.document) {
+            found.documents.push(loc.document);
         }
+        found.locations.push(loc);
     }
-    for found in &mut images {
-        found.documents.sort_unstable();
-        found.documents.dedup();
-    }
+    images.sort_unstable_by(|a, b| a.image.cmp(&b.image));
+    let workload_images = images
+        .iter()
+        .filter(|found| {
+            found.locations.iter().any(|l| {
+                matches!(
+                    l.source,
+                    ImageSource::Container
+                        | ImageSource::InitContainer
+                        | ImageSource::EphemeralContainer
+                )
+            })
+        })
+        .map(|found| found.image.clone())
+        .collect();
     Discovery {
         images,
         workload_images,
@@ -351,15 +350,16 @@ fn pod_spec_ok(spec: &Map<String, Value>) -> bool {
 }
 
 /// Complete mode: every `containers` / `initContainers` / `ephemeralContainers` list at any depth
-/// whose entries are mappings with a string `image`.
-fn walk_pod_specs(
-    map: &Map<String, Value>,
-    pointer: &str,
+/// whose entries are mappings with a string `image`. `path` is the pointer of `map`, as segments;
+/// pointer strings are only built for the images found.
+fn walk_pod_specs<'a>(
+    map: &'a Map<String, Value>,
+    path: &mut Vec<PathSegment<'a>>,
     document: usize,
     out: &mut Vec<(String, ImageLocation)>,
 ) {
     for (key, value) in map {
-        let here = format!("{pointer}/{}", escape_pointer(key));
+        path.push(PathSegment::Key(key));
         let source = match key.as_str() {
             "containers" => Some(ImageSource::Container),
             "initContainers" => Some(ImageSource::InitContainer),
@@ -369,36 +369,54 @@ fn walk_pod_specs(
         if let (Some(source), Value::Array(items)) = (source, value) {
             for (i, item) in items.iter().enumerate() {
                 if let Some(image) = item.get("image").and_then(Value::as_str) {
-                    out.push((
-                        image.to_string(),
-                        location(document, format!("{here}/{i}/image"), source),
-                    ));
+                    let pointer = format!("{}/{i}/image", render_pointer(path));
+                    out.push((image.to_string(), location(document, pointer, source)));
                 }
             }
         }
-        walk_value(value, &here, document, out);
+        walk_value(value, path, document, out);
+        path.pop();
     }
 }
 
-fn walk_value(
-    value: &Value,
-    pointer: &str,
+fn walk_value<'a>(
+    value: &'a Value,
+    path: &mut Vec<PathSegment<'a>>,
     document: usize,
     out: &mut Vec<(String, ImageLocation)>,
 ) {
     match value {
-        Value::Object(map) => walk_pod_specs(map, pointer, document, out),
+        Value::Object(map) => walk_pod_specs(map, path, document, out),
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                walk_value(item, &format!("{pointer}/{i}"), document, out);
+                path.push(PathSegment::Index(i));
+                walk_value(item, path, document, out);
+                path.pop();
             }
         }
         _ => {}
     }
 }
 
+enum PathSegment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+fn render_pointer(path: &[PathSegment<'_>]) -> String {
+    let mut pointer = String::new();
+    for segment in path {
+        pointer.push('/');
+        match segment {
+            PathSegment::Key(key) => pointer.push_str(&escape_pointer(key)),
+            PathSegment::Index(i) => pointer.push_str(&i.to_string()),
+        }
+    }
+    pointer
+}
+
 /// JSON pointer escaping of one key (RFC 6901).
-pub(crate) fn escape_pointer(key: &str) -> String {
+fn escape_pointer(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 

@@ -9,8 +9,6 @@
 //! of every `containers` and `initContainers` list at any depth (kustomize's legacy filter),
 //! CustomResourceDefinitions excepted; [`DiscoveryMode::Complete`] adds `ephemeralContainers`.
 
-use std::collections::HashMap;
-
 use regex::Regex;
 use serde_json::{Map, Value};
 
@@ -64,15 +62,15 @@ impl ImageRewriter {
 
     /// The new value of an image field, or `None` when no entry matches.
     pub fn rewrite(&self, value: &str) -> Option<String> {
-        let mut current = value.to_string();
-        let mut next = 0;
-        let mut changed = false;
-        while let Some(index) = self.first_match(&current, next) {
+        let mut scratch = Scratch::default();
+        let index = self.first_match(value, 0, &mut scratch)?;
+        let mut current = apply(&self.entries[index], value);
+        let mut next = index + 1;
+        while let Some(index) = self.first_match(&current, next, &mut scratch) {
             current = apply(&self.entries[index], &current);
-            changed = true;
             next = index + 1;
         }
-        changed.then_some(current)
+        Some(current)
     }
 
     /// Rewrites the image fields of every object in place; returns how many fields changed.
@@ -116,10 +114,11 @@ impl ImageRewriter {
     }
 
     /// The first entry at or after `from` whose name matches `value`.
-    fn first_match(&self, value: &str, from: usize) -> Option<usize> {
+    fn first_match(&self, value: &str, from: usize, scratch: &mut Scratch) -> Option<usize> {
         let mut best: Option<usize> = None;
-        for end in name_ends(value) {
-            self.trie.matches(&value[..end], from, &mut best);
+        let (ends, count) = name_ends(value);
+        for &end in &ends[..count] {
+            self.trie.matches(&value[..end], from, &mut best, scratch);
         }
         for (index, regex) in &self.irregular {
             if *index >= from
@@ -145,25 +144,38 @@ fn plain_name_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '.' | '/' | '-' | '_' | ':' | '@')
 }
 
-/// The byte offsets where the name part of `value` may end so that the rest matches [`SUFFIX`].
-fn name_ends(value: &str) -> Vec<usize> {
+/// The byte offsets (at most 4, with their count) where the name part of `value` may end so that
+/// the rest matches [`SUFFIX`].
+fn name_ends(value: &str) -> ([usize; 4], usize) {
     let all_suffix = |s: &str| s.chars().all(suffix_char);
-    let mut digest_starts = vec![value.len()];
+    let mut digest_starts = [value.len(); 2];
+    let mut starts = 1;
     if let Some(d) = value.rfind("@sha256:") {
         if all_suffix(&value[d + "@sha256:".len()..]) {
-            digest_starts.push(d);
+            digest_starts[1] = d;
+            starts = 2;
         }
     }
-    let mut ends = Vec::with_capacity(4);
-    for end in digest_starts {
-        ends.push(end);
+    let mut ends = [0; 4];
+    let mut count = 0;
+    for &end in &digest_starts[..starts] {
+        ends[count] = end;
+        count += 1;
         if let Some(c) = value[..end].rfind(':') {
             if all_suffix(&value[c + 1..end]) {
-                ends.push(c);
+                ends[count] = c;
+                count += 1;
             }
         }
     }
-    ends
+    (ends, count)
+}
+
+/// State sets reused across trie walks.
+#[derive(Default)]
+struct Scratch {
+    states: Vec<u32>,
+    next: Vec<u32>,
 }
 
 /// kustomize's `imageTagUpdater.SetImageValue` for a matched value.
@@ -213,52 +225,77 @@ fn split(image: &str) -> (&str, &str, &str) {
 /// once.
 #[derive(Debug, Clone, Default)]
 struct NameTrie {
-    edges: HashMap<(usize, char), usize>,
-    /// Entry indices (ascending) ending at each node; node 0 is the root.
-    terminals: Vec<Vec<usize>>,
+    nodes: Vec<TrieNode>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct TrieNode {
+    /// Literal edges, sorted by character.
+    edges: Vec<(char, u32)>,
+    /// The edge for a `.` in a name: any character but a newline.
+    wildcard: Option<u32>,
+    /// Entry indices (ascending) whose names end here.
+    terminals: Vec<usize>,
 }
 
 impl NameTrie {
     fn insert(&mut self, name: &str, index: usize) {
-        if self.terminals.is_empty() {
-            self.terminals.push(Vec::new());
+        if self.nodes.is_empty() {
+            self.nodes.push(TrieNode::default());
         }
-        let mut node = 0;
+        let mut node = 0usize;
         for c in name.chars() {
-            let next = self.terminals.len();
-            node = *self.edges.entry((node, c)).or_insert(next);
-            if node == next {
-                self.terminals.push(Vec::new());
+            let fresh = self.nodes.len() as u32;
+            let current = &mut self.nodes[node];
+            let next = if c == '.' {
+                *current.wildcard.get_or_insert(fresh)
+            } else {
+                match current.edges.binary_search_by_key(&c, |e| e.0) {
+                    Ok(i) => current.edges[i].1,
+                    Err(i) => {
+                        current.edges.insert(i, (c, fresh));
+                        fresh
+                    }
+                }
+            };
+            if next == fresh {
+                self.nodes.push(TrieNode::default());
             }
+            node = next as usize;
         }
-        self.terminals[node].push(index);
+        self.nodes[node].terminals.push(index);
     }
 
     /// Lowers `best` to the smallest entry index `>= from` whose name matches all of `text`.
-    fn matches(&self, text: &str, from: usize, best: &mut Option<usize>) {
-        if self.terminals.is_empty() {
+    fn matches(&self, text: &str, from: usize, best: &mut Option<usize>, scratch: &mut Scratch) {
+        if self.nodes.is_empty() {
             return;
         }
-        let mut states = vec![0usize];
+        let Scratch { states, next } = scratch;
+        states.clear();
+        states.push(0);
         for c in text.chars() {
-            let mut next = Vec::with_capacity(states.len());
-            for state in states {
-                if c != '.' && c != '\n' {
-                    next.extend(self.edges.get(&(state, c)));
+            next.clear();
+            for &state in states.iter() {
+                let node = &self.nodes[state as usize];
+                if c == '\n' {
+                    continue;
                 }
-                if c != '\n' {
-                    next.extend(self.edges.get(&(state, '.')));
+                if let Ok(i) = node.edges.binary_search_by_key(&c, |e| e.0) {
+                    next.push(node.edges[i].1);
                 }
+                next.extend(node.wildcard);
             }
-            next.sort_unstable();
-            next.dedup();
             if next.is_empty() {
                 return;
             }
-            states = next;
+            next.sort_unstable();
+            next.dedup();
+            std::mem::swap(states, next);
         }
-        for state in states {
-            if let Some(&index) = self.terminals[state].iter().find(|&&i| i >= from) {
+        for &state in states.iter() {
+            let terminals = &self.nodes[state as usize].terminals;
+            if let Some(&index) = terminals.iter().find(|&&i| i >= from) {
                 if best.is_none_or(|b| index < b) {
                     *best = Some(index);
                 }

@@ -116,7 +116,8 @@ pub struct Reference {
 
 struct Grammar {
     reference: Regex,
-    anchored_name: Regex,
+    domain: Regex,
+    path: Regex,
     identifier: Regex,
 }
 
@@ -136,8 +137,9 @@ fn grammar() -> &'static Grammar {
         let name = format!("(?:{domain}/)?{path}");
         let compile = |pattern: String| Regex::new(&pattern).expect("static reference grammar");
         Grammar {
-            reference: compile(format!("^({name})(?::({tag}))?(?:@({digest}))?$")),
-            anchored_name: compile(format!("^(?:({domain})/)?({path})$")),
+            reference: compile(format!("^(?:{name})(?::{tag})?(?:@{digest})?$")),
+            domain: compile(format!("^(?:{domain})$")),
+            path: compile(format!("^(?:{path})$")),
             identifier: compile("^[a-f0-9]{64}$".into()),
         }
     })
@@ -182,46 +184,58 @@ impl Reference {
     }
 
     /// `text` is what the grammar sees; `input` is what the caller gave, for error messages.
+    ///
+    /// The grammar is checked with a DFA (`is_match`); the captures Go takes with
+    /// `FindStringSubmatch` are then found by plain string splitting, which gives the same result:
+    /// `@` appears only before the digest, a tag holds no `:` or `/` while a name holds `:` only in
+    /// its domain, and the optional domain group is exactly the first `/`-component when that
+    /// component is a valid domain and the rest a valid path (leftmost-first prefers the group).
     fn parse_with_input(text: &str, input: &str) -> Result<Reference, ReferenceError> {
         let grammar = grammar();
-        let Some(captures) = grammar.reference.captures(text) else {
+        if !grammar.reference.is_match(text) {
             // Go checks the empty string first (ErrNameEmpty is unreachable through
             // ParseNormalizedNamed, which always prefixes a domain).
             let lowered = go_to_lower(text);
-            return Err(
-                if !text.is_empty() && grammar.reference.is_match(&lowered) {
-                    ReferenceError::NameContainsUppercase {
-                        input: input.into(),
-                    }
-                } else {
-                    ReferenceError::InvalidFormat {
-                        input: input.into(),
-                    }
-                },
-            );
+            return Err(if !text.is_empty() && grammar.reference.is_match(&lowered) {
+                ReferenceError::NameContainsUppercase {
+                    input: input.into(),
+                }
+            } else {
+                ReferenceError::InvalidFormat {
+                    input: input.into(),
+                }
+            });
+        }
+        let (rest, digest) = match text.split_once('@') {
+            Some((rest, digest)) => (rest, Some(digest)),
+            None => (text, None),
         };
-        let name = captures.get(1).map_or("", |m| m.as_str());
+        let (name, tag) = match rest.rfind(':') {
+            Some(i) if !rest[i..].contains('/') => (&rest[..i], Some(&rest[i + 1..])),
+            _ => (rest, None),
+        };
         if name.len() > NAME_TOTAL_LENGTH_MAX {
             return Err(ReferenceError::NameTooLong {
                 input: input.into(),
                 length: name.len(),
             });
         }
-        let (domain, path) = match grammar.anchored_name.captures(name) {
-            Some(parts) => (
-                parts.get(1).map_or("", |m| m.as_str()),
-                parts.get(2).map_or("", |m| m.as_str()),
-            ),
-            None => ("", name),
+        let (domain, path) = match name.split_once('/') {
+            Some((first, path))
+                if grammar.domain.is_match(first) && grammar.path.is_match(path) =>
+            {
+                (first, path)
+            }
+            _ => ("", name),
         };
-        let digest = match captures.get(3) {
-            Some(m) => Some(validate_digest(m.as_str(), input)?),
+        let digest = match digest {
+            Some(d) => Some(validate_digest(d, input)?),
             None => None,
         };
         Ok(Reference {
             domain: domain.into(),
             path: path.into(),
-            tag: captures.get(2).map(|m| m.as_str().to_string()),
+            tag: tag.map(str::to_string),
             digest,
         })
     }

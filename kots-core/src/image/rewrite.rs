@@ -42,15 +42,20 @@ impl Registry {
     /// KOTS's `DestImage`: where `src` is pushed to and pulled from. The source is normalised with
     /// [`Reference::parse_docker_ref`] and only its last `/`-segment (name with tag or digest) is kept.
     pub fn dest_image(&self, src: &str) -> Result<String, ImageError> {
-        let normalized = Reference::parse_docker_ref(src)?.to_string();
+        Ok(self.dest_of(&Reference::parse_docker_ref(src)?))
+    }
+
+    /// `dest_image` for an already normalised reference.
+    fn dest_of(&self, parsed: &Reference) -> String {
+        let normalized = parsed.to_string();
         let last = normalized.rsplit('/').next().unwrap_or_default();
-        Ok(join(&[&self.endpoint, &self.namespace, last]))
+        join(&[&self.endpoint, &self.namespace, last])
     }
 
     /// KOTS's `RewriteDockerRegistryImage`: the kustomize image entry for one source image.
     pub fn kustomize_image(&self, src: &str) -> Result<KustomizeImage, ImageError> {
         let parsed = Reference::parse_docker_ref(src)?;
-        let dest = self.dest_image(src)?;
+        let dest = self.dest_of(&parsed);
         let mut image = KustomizeImage {
             name: strip_tag_and_digest(src),
             new_name: strip_tag_and_digest(&dest),

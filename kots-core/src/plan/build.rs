@@ -24,7 +24,7 @@ const SYSTEM_NAMESPACES: &[&str] = &["default", "kube-node-lease", "kube-public"
 /// An operation with what ordering needs to know about it.
 struct Draft<'a> {
     op: Operation,
-    key: Key,
+    key: Key<'a>,
     /// The object to order by: new for applies, previous for deletes.
     obj: &'a Object,
     position: (usize, usize),
@@ -60,10 +60,10 @@ pub(crate) fn build(input: &PlanInput, policy: &Policy) -> Result<Plan, PlanErro
     for (key, entry) in &new {
         let old = previous
             .get(key)
-            .or_else(|| uid_moves.get(key).and_then(|k| previous.get(*k)));
+            .or_else(|| uid_moves.get(key).and_then(|k| previous.get(k)));
         drafts.push(planner.for_new(entry, old));
     }
-    let matched: HashSet<&Key> = uid_moves.values().copied().collect();
+    let matched: HashSet<Key<'_>> = uid_moves.values().copied().collect();
     for (key, entry) in &previous {
         if !new.contains_key(key) && !matched.contains(key) {
             drafts.push(planner.for_removed(entry));
@@ -115,18 +115,18 @@ fn validate(policy: &Policy) -> Result<(), PlanError> {
 /// With a live snapshot, a removed identity and a new one that the server reports as the same
 /// object (same UID, e.g. one Deployment listed under two groups) are one object: new key →
 /// previous key.
-fn uid_matches<'p>(
-    previous: &'p HashMap<Key, Entry<'_>>,
-    new: &HashMap<Key, Entry<'_>>,
-    live: &HashMap<Key, &Object>,
-) -> HashMap<Key, &'p Key> {
+fn uid_matches<'a>(
+    previous: &HashMap<Key<'a>, Entry<'a>>,
+    new: &HashMap<Key<'a>, Entry<'a>>,
+    live: &HashMap<Key<'a>, &'a Object>,
+) -> HashMap<Key<'a>, Key<'a>> {
     if live.is_empty() {
         return HashMap::new();
     }
-    let mut new_by_uid: HashMap<&str, &Key> = HashMap::new();
+    let mut new_by_uid: HashMap<&str, Key<'a>> = HashMap::new();
     for key in new.keys().filter(|k| !previous.contains_key(*k)) {
         if let Some(u) = live.get(key).and_then(|o| uid(o)) {
-            new_by_uid.insert(u, key);
+            new_by_uid.insert(u, *key);
         }
     }
     let mut out = HashMap::new();
@@ -136,7 +136,7 @@ fn uid_matches<'p>(
             .and_then(|o| uid(o))
             .and_then(|u| new_by_uid.get(u))
         {
-            out.insert((*new_key).clone(), key);
+            out.insert(*new_key, *key);
         }
     }
     out
@@ -144,15 +144,15 @@ fn uid_matches<'p>(
 
 /// The snapshot "covers" an object when it holds others of its kind in its namespace: only then
 /// does the object's absence mean it is gone (the caller may have read only some kinds).
-fn coverage(key: &Key) -> (&str, &str, Option<&str>) {
-    (&key.group, &key.kind, key.namespace.as_deref())
+fn coverage<'a>(key: &Key<'a>) -> (&'a str, &'a str, Option<&'a str>) {
+    (key.group, key.kind, key.namespace)
 }
 
 struct Planner<'w, 'a> {
     world: &'w World<'a>,
     ignores: &'w [CompiledIgnore],
     /// `(group, kind, namespace)` combinations the live snapshot holds objects of.
-    live_coverage: HashSet<(&'w str, &'w str, Option<&'w str>)>,
+    live_coverage: HashSet<(&'a str, &'a str, Option<&'a str>)>,
 }
 
 impl<'a> Planner<'_, 'a> {
@@ -177,7 +177,7 @@ impl<'a> Planner<'_, 'a> {
         self.refuse_data_loss(&mut op);
         Draft {
             op,
-            key: key.clone(),
+            key: *key,
             obj: entry.obj,
             position: (0, entry.index),
         }
@@ -196,7 +196,7 @@ impl<'a> Planner<'_, 'a> {
             op.reason = "no semantic change".to_string();
             return;
         }
-        let immutable = immutable_fields(&old.key.group, old.obj, &changes);
+        let immutable = immutable_fields(old.key.group, old.obj, &changes);
         if immutable.is_empty() {
             op.op = OpKind::Update;
             op.reason_code = ReasonCode::Changed;
@@ -246,13 +246,13 @@ impl<'a> Planner<'_, 'a> {
         op.previous_source = entry.attempt.map(|n| format!("failedAttempt[{n}]"));
         Draft {
             op,
-            key: key.clone(),
+            key: *key,
             obj: entry.obj,
             position: (entry.attempt.map_or(0, |n| n + 1), entry.index),
         }
     }
 
-    fn operation(&self, op: OpKind, key: &Key, obj: &Object) -> Operation {
+    fn operation(&self, op: OpKind, key: &Key<'_>, obj: &Object) -> Operation {
         Operation {
             op,
             id: key.object_ref(obj),
@@ -303,7 +303,7 @@ fn op_name(op: OpKind) -> &'static str {
 /// KOTS never deletes a `v1` Namespace listed in `additionalNamespaces`; nobody should delete the
 /// cluster's own namespaces.
 fn namespace_orphan(
-    key: &Key,
+    key: &Key<'_>,
     obj: &Object,
     additional: &[String],
 ) -> Option<(ReasonCode, String)> {
@@ -319,7 +319,7 @@ fn namespace_orphan(
             ),
         ));
     }
-    SYSTEM_NAMESPACES.contains(&key.name.as_str()).then(|| {
+    SYSTEM_NAMESPACES.contains(&key.name).then(|| {
         (
             ReasonCode::SystemNamespace,
             format!("Namespace {} belongs to the cluster", key.name),
@@ -360,14 +360,14 @@ fn guard(
     }
 }
 
-fn namespace_warnings(drafts: &[Draft<'_>], new: &HashMap<Key, Entry<'_>>) -> Vec<String> {
+fn namespace_warnings(drafts: &[Draft<'_>], new: &HashMap<Key<'_>, Entry<'_>>) -> Vec<String> {
     let mut warnings = Vec::new();
     for d in drafts.iter().filter(|d| {
         d.op.op == OpKind::Delete && d.key.kind == "Namespace" && d.key.group.is_empty()
     }) {
         let still = new
             .keys()
-            .filter(|k| k.namespace.as_deref() == Some(d.key.name.as_str()))
+            .filter(|k| k.namespace == Some(d.key.name))
             .count();
         if still > 0 {
             warnings.push(format!(
@@ -381,8 +381,8 @@ fn namespace_warnings(drafts: &[Draft<'_>], new: &HashMap<Key, Entry<'_>>) -> Ve
 
 fn order(
     drafts: &[Draft<'_>],
-    previous: &HashMap<Key, Entry<'_>>,
-    new: &HashMap<Key, Entry<'_>>,
+    previous: &HashMap<Key<'_>, Entry<'_>>,
+    new: &HashMap<Key<'_>, Entry<'_>>,
     policy: &Policy,
     warnings: &mut Vec<String>,
 ) -> Order {
@@ -411,7 +411,7 @@ fn order(
 
 fn to_node<'d>(d: &'d Draft<'_>) -> Node<'d> {
     Node {
-        key: &d.key,
+        key: d.key,
         label: &d.op.key,
         obj: d.obj,
         position: d.position,
@@ -419,10 +419,12 @@ fn to_node<'d>(d: &'d Draft<'_>) -> Node<'d> {
 }
 
 /// Custom `(group, kind)` → the identity of its CRD.
-fn crd_index<'e>(entries: impl Iterator<Item = &'e Entry<'e>>) -> HashMap<(String, String), Key> {
+fn crd_index<'e>(
+    entries: impl Iterator<Item = &'e Entry<'e>>,
+) -> HashMap<(&'e str, &'e str), Key<'e>> {
     entries
         .filter(|e| is_crd(e.obj))
-        .filter_map(|e| crd_target(e.obj).map(|(g, k, _)| ((g, k), e.key.clone())))
+        .filter_map(|e| crd_target(e.obj).map(|(g, k, _)| ((g, k), e.key)))
         .collect()
 }
 

@@ -108,18 +108,23 @@ pub(crate) fn phase(obj: &Object, annotation: &str) -> i64 {
 /// KOTS's identity key (`GetGVKWithNameAndNs`): `<kind>-<name>-<namespace>`, the namespace
 /// defaulting to the target namespace for every object (cluster-scoped ones included), and CRDs
 /// prefixed with their apiVersion so a CRD version change deletes and re-creates it.
-fn kots_key(obj: &Object, target_ns: &str) -> (String, String) {
-    let ns = obj
-        .namespace()
-        .filter(|n| !n.is_empty())
-        .unwrap_or(target_ns);
-    let mut key = format!("{}-{}-{}", obj.kind(), obj.name().unwrap_or_default(), ns);
-    if obj.kind() == "CustomResourceDefinition"
-        && obj.api_version().starts_with("apiextensions.k8s.io/")
-    {
-        key = format!("{}-{key}", obj.api_version());
+fn kots_key<'o>(obj: &'o Object, target_ns: &'o str) -> (String, &'o str) {
+    let ns = obj.namespace().filter(|n| !n.is_empty()).unwrap_or(target_ns);
+    let (kind, name) = (obj.kind(), obj.name().unwrap_or_default());
+    let crd = kind == "CustomResourceDefinition"
+        && obj.api_version().starts_with("apiextensions.k8s.io/");
+    let mut key = String::with_capacity(obj.api_version().len() + kind.len() + name.len() + ns.len() + 3);
+    if crd {
+        key.push_str(obj.api_version());
+        key.push('-');
     }
-    (key, ns.to_string())
+    for (i, part) in [kind, name, ns].into_iter().enumerate() {
+        if i > 0 {
+            key.push('-');
+        }
+        key.push_str(part);
+    }
+    (key, ns)
 }
 
 /// The objects `diffAndDeleteManifests` deletes, in the order `groupAndSortResourcesForDeletion`
@@ -135,7 +140,7 @@ pub(crate) fn kots_delete_set(
         new.iter().map(|o| kots_key(o, target).0).collect();
     // A later document with the same key replaces the earlier one, as the Go map assignment does.
     let mut by_key: HashMap<String, usize> = HashMap::new();
-    let mut docs: Vec<(usize, &Object, String, String)> = Vec::new();
+    let mut docs: Vec<(usize, &Object, String, &str)> = Vec::new();
     for (i, obj) in previous.iter().enumerate() {
         let (key, ns) = kots_key(obj, target);
         match by_key.get(&key) {
@@ -146,7 +151,7 @@ pub(crate) fn kots_delete_set(
             }
         }
     }
-    let mut deletes: Vec<(usize, &Object, String, String)> = docs
+    let mut deletes: Vec<(usize, &Object, String, &str)> = docs
         .into_iter()
         .filter(|(_, obj, key, _)| !current.contains(key) && kots_deletes(obj, policy))
         .collect();
@@ -165,7 +170,7 @@ pub(crate) fn kots_delete_set(
             kots_key,
             api_version: obj.api_version().to_string(),
             kind: obj.kind().to_string(),
-            namespace,
+            namespace: namespace.to_string(),
             name: obj.name().unwrap_or_default().to_string(),
             phase: phase(obj, DELETION_PHASE),
         })

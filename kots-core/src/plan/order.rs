@@ -12,7 +12,7 @@ use crate::manifest::Object;
 
 /// An operation to place in the order.
 pub(crate) struct Node<'a> {
-    pub key: &'a Key,
+    pub key: Key<'a>,
     /// The operation's key string (`Operation::key`).
     pub label: &'a str,
     /// The new object (applies) or the previous one (deletes).
@@ -27,19 +27,19 @@ pub(crate) struct Node<'a> {
 /// of one kind), this uses the kind name and then document order, so plans are reproducible.
 pub(crate) fn kots_order(applies: &[Node<'_>], deletes: &[Node<'_>]) -> Vec<Step> {
     let mut steps = phased(deletes, DELETION_PHASE, StepAction::Delete, |n| {
-        let r = rank(KIND_DELETION_ORDER, n.key.kind.as_str());
+        let r = rank(KIND_DELETION_ORDER, n.key.kind);
         // Unknown kinds first.
         (
             r.is_some(),
-            if r.is_none() { n.key.kind.as_str() } else { "" },
+            if r.is_none() { n.key.kind } else { "" },
             r.unwrap_or(0),
         )
     });
     steps.extend(phased(applies, CREATION_PHASE, StepAction::Apply, |n| {
-        let r = rank(KIND_CREATION_ORDER, n.key.kind.as_str());
+        let r = rank(KIND_CREATION_ORDER, n.key.kind);
         (
             r.is_none(),
-            if r.is_none() { n.key.kind.as_str() } else { "" },
+            if r.is_none() { n.key.kind } else { "" },
             r.unwrap_or(0),
         )
     }));
@@ -76,15 +76,15 @@ fn phased<'n, K: Ord>(
 /// Dependency levels: applies level by level (what an object refers to comes first; webhooks
 /// and APIServices last), then deletes in the reverse direction (referrers first; webhooks and
 /// APIServices first). Operations within a level are independent.
-pub(crate) fn dag_order(
-    applies: &[Node<'_>],
-    deletes: &[Node<'_>],
-    crds: &HashMap<(String, String), Key>,
+pub(crate) fn dag_order<'a>(
+    applies: &[Node<'a>],
+    deletes: &[Node<'a>],
+    crds: &HashMap<(&'a str, &'a str), Key<'a>>,
     warnings: &mut Vec<String>,
 ) -> Vec<Step> {
     let create_rank =
-        |n: &Node<'_>| rank(KIND_CREATION_ORDER, &n.key.kind).unwrap_or(KIND_CREATION_ORDER.len());
-    let delete_rank = |n: &Node<'_>| rank(KIND_DELETION_ORDER, &n.key.kind).map_or(0, |r| r + 1);
+        |n: &Node<'_>| rank(KIND_CREATION_ORDER, n.key.kind).unwrap_or(KIND_CREATION_ORDER.len());
+    let delete_rank = |n: &Node<'_>| rank(KIND_DELETION_ORDER, n.key.kind).map_or(0, |r| r + 1);
     let mut steps = Vec::new();
     let apply_levels = levels(applies, crds, false, &create_rank, warnings);
     push_levels(&mut steps, StepAction::Apply, applies, apply_levels);
@@ -109,9 +109,9 @@ fn push_levels(
     }
 }
 
-fn is_last_kind(key: &Key) -> bool {
+fn is_last_kind(key: &Key<'_>) -> bool {
     matches!(
-        key.kind.as_str(),
+        key.kind,
         "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration" | "APIService"
     )
 }
@@ -119,24 +119,24 @@ fn is_last_kind(key: &Key) -> bool {
 /// Layers `nodes` by their references (Kahn's algorithm, one level per round). Webhooks and
 /// APIServices form their own level: last for applies, first for deletes (`reverse`). A cycle
 /// is broken at its lowest-ranked node, with a warning.
-fn levels(
-    nodes: &[Node<'_>],
-    crds: &HashMap<(String, String), Key>,
+fn levels<'a>(
+    nodes: &[Node<'a>],
+    crds: &HashMap<(&'a str, &'a str), Key<'a>>,
     reverse: bool,
     kind_rank: &dyn Fn(&Node<'_>) -> usize,
     warnings: &mut Vec<String>,
 ) -> Vec<Vec<usize>> {
-    let index: HashMap<&Key, usize> = nodes.iter().enumerate().map(|(i, n)| (n.key, i)).collect();
+    let index: HashMap<Key<'a>, usize> = nodes.iter().enumerate().map(|(i, n)| (n.key, i)).collect();
     let mut successors: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     let mut indegree = vec![0usize; nodes.len()];
     for (i, node) in nodes.iter().enumerate() {
-        if is_last_kind(node.key) {
+        if is_last_kind(&node.key) {
             continue;
         }
-        let mut deps: Vec<usize> = references(node.obj, node.key, crds)
+        let mut deps: Vec<usize> = references(node.obj, &node.key, crds)
             .iter()
             .filter_map(|k| index.get(k).copied())
-            .filter(|&d| d != i && !is_last_kind(nodes[d].key))
+            .filter(|&d| d != i && !is_last_kind(&nodes[d].key))
             .collect();
         deps.sort_unstable();
         deps.dedup();
@@ -149,7 +149,7 @@ fn levels(
     }
     let sort_key = |&i: &usize| (kind_rank(&nodes[i]), nodes[i].label);
     let (last, rest): (Vec<usize>, Vec<usize>) =
-        (0..nodes.len()).partition(|&i| is_last_kind(nodes[i].key));
+        (0..nodes.len()).partition(|&i| is_last_kind(&nodes[i].key));
     let mut done = vec![false; nodes.len()];
     let mut remaining = rest.len();
     let mut ready: Vec<usize> = rest.iter().copied().filter(|&i| indegree[i] == 0).collect();

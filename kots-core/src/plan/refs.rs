@@ -18,22 +18,22 @@ const RBAC: &str = "rbac.authorization.k8s.io";
 
 /// Everything `obj` (identified by `key`) refers to. `crds` maps a custom `(group, kind)` to its
 /// CRD's identity.
-pub(crate) fn references(
-    obj: &Object,
-    key: &Key,
-    crds: &HashMap<(String, String), Key>,
-) -> Vec<Key> {
+pub(crate) fn references<'a>(
+    obj: &'a Object,
+    key: &Key<'a>,
+    crds: &HashMap<(&'a str, &'a str), Key<'a>>,
+) -> Vec<Key<'a>> {
     let mut out = Vec::new();
-    let ns = key.namespace.as_deref();
+    let ns = key.namespace;
     if let Some(ns) = ns {
         out.push(Key::new("", "Namespace", None, ns));
     }
-    if let Some(crd) = crds.get(&(key.group.clone(), key.kind.clone())) {
-        out.push(crd.clone());
+    if let Some(crd) = crds.get(&(key.group, key.kind)) {
+        out.push(*crd);
     }
     let root = obj.as_map();
     let spec = root.get("spec");
-    match (key.group.as_str(), key.kind.as_str()) {
+    match (key.group, key.kind) {
         ("", "Pod") => pod_spec(spec, ns, &mut out),
         ("apps", "Deployment" | "ReplicaSet" | "DaemonSet")
         | ("batch", "Job")
@@ -104,13 +104,19 @@ fn str_at<'v>(v: Option<&'v Value>, path: &[&str]) -> Option<&'v str> {
     cur.as_str().filter(|s| !s.is_empty())
 }
 
-fn push_named(out: &mut Vec<Key>, group: &str, kind: &str, ns: Option<&str>, name: Option<&str>) {
+fn push_named<'a>(
+    out: &mut Vec<Key<'a>>,
+    group: &'a str,
+    kind: &'a str,
+    ns: Option<&'a str>,
+    name: Option<&'a str>,
+) {
     if let Some(name) = name {
         out.push(Key::new(group, kind, ns, name));
     }
 }
 
-fn pod_spec(spec: Option<&Value>, ns: Option<&str>, out: &mut Vec<Key>) {
+fn pod_spec<'a>(spec: Option<&'a Value>, ns: Option<&'a str>, out: &mut Vec<Key<'a>>) {
     let Some(spec) = spec else { return };
     let sa =
         str_at(Some(spec), &["serviceAccountName"]).or(str_at(Some(spec), &["serviceAccount"]));
@@ -201,7 +207,7 @@ fn pod_spec(spec: Option<&Value>, ns: Option<&str>, out: &mut Vec<Key>) {
     }
 }
 
-fn statefulset(spec: Option<&Value>, ns: Option<&str>, out: &mut Vec<Key>) {
+fn statefulset<'a>(spec: Option<&'a Value>, ns: Option<&'a str>, out: &mut Vec<Key<'a>>) {
     push_named(out, "", "Service", ns, str_at(spec, &["serviceName"]));
     for template in array(spec.and_then(|s| s.get("volumeClaimTemplates"))) {
         let class = str_at(Some(template), &["spec", "storageClassName"]);
@@ -209,7 +215,7 @@ fn statefulset(spec: Option<&Value>, ns: Option<&str>, out: &mut Vec<Key>) {
     }
 }
 
-fn binding(root: &Map<String, Value>, ns: Option<&str>, out: &mut Vec<Key>) {
+fn binding<'a>(root: &'a Map<String, Value>, ns: Option<&'a str>, out: &mut Vec<Key<'a>>) {
     let role_ref = root.get("roleRef");
     match str_at(role_ref, &["kind"]) {
         Some("Role") => push_named(out, RBAC, "Role", ns, str_at(role_ref, &["name"])),
@@ -232,7 +238,7 @@ fn binding(root: &Map<String, Value>, ns: Option<&str>, out: &mut Vec<Key>) {
     }
 }
 
-fn ingress(spec: Option<&Value>, ns: Option<&str>, out: &mut Vec<Key>) {
+fn ingress<'a>(spec: Option<&'a Value>, ns: Option<&'a str>, out: &mut Vec<Key<'a>>) {
     push_named(
         out,
         "networking.k8s.io",
@@ -240,7 +246,7 @@ fn ingress(spec: Option<&Value>, ns: Option<&str>, out: &mut Vec<Key>) {
         None,
         str_at(spec, &["ingressClassName"]),
     );
-    let mut backend = |b: Option<&Value>| {
+    let mut backend = |b: Option<&'a Value>| {
         push_named(
             out,
             "",
@@ -257,7 +263,7 @@ fn ingress(spec: Option<&Value>, ns: Option<&str>, out: &mut Vec<Key>) {
     }
 }
 
-fn service_ref(service: Option<&Value>, out: &mut Vec<Key>) {
+fn service_ref<'a>(service: Option<&'a Value>, out: &mut Vec<Key<'a>>) {
     let ns = str_at(service, &["namespace"]);
     if ns.is_some() {
         push_named(out, "", "Service", ns, str_at(service, &["name"]));

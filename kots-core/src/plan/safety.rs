@@ -30,12 +30,12 @@ const BENIGN: &[&str] = &[
 
 /// Everything the rating looks at besides the operation itself.
 pub(crate) struct World<'a> {
-    pub previous: &'a HashMap<Key, Entry<'a>>,
-    pub new: &'a HashMap<Key, Entry<'a>>,
-    pub live: &'a HashMap<Key, &'a Object>,
+    pub previous: &'a HashMap<Key<'a>, Entry<'a>>,
+    pub new: &'a HashMap<Key<'a>, Entry<'a>>,
+    pub live: &'a HashMap<Key<'a>, &'a Object>,
     pub policy: &'a Policy,
-    by_namespace: OnceCell<HashMap<String, BTreeSet<ObjectRef>>>,
-    by_group_kind: OnceCell<HashMap<(String, String), BTreeSet<ObjectRef>>>,
+    by_namespace: OnceCell<HashMap<&'a str, BTreeSet<ObjectRef>>>,
+    by_group_kind: OnceCell<HashMap<(&'a str, &'a str), BTreeSet<ObjectRef>>>,
 }
 
 /// A rated operation.
@@ -46,9 +46,9 @@ pub(crate) struct Rating {
 
 impl<'a> World<'a> {
     pub fn new(
-        previous: &'a HashMap<Key, Entry<'a>>,
-        new: &'a HashMap<Key, Entry<'a>>,
-        live: &'a HashMap<Key, &'a Object>,
+        previous: &'a HashMap<Key<'a>, Entry<'a>>,
+        new: &'a HashMap<Key<'a>, Entry<'a>>,
+        live: &'a HashMap<Key<'a>, &'a Object>,
         policy: &'a Policy,
     ) -> World<'a> {
         World {
@@ -65,7 +65,7 @@ impl<'a> World<'a> {
     pub fn rate(
         &self,
         op: OpKind,
-        key: &Key,
+        key: &Key<'_>,
         old: Option<&Object>,
         new: Option<&Object>,
         immutable: &[String],
@@ -79,20 +79,20 @@ impl<'a> World<'a> {
     }
 
     /// A delete (`immutable: None`) or a replace.
-    fn rate_removal(&self, key: &Key, old: &Object, immutable: Option<&[String]>) -> Rating {
-        let ns = key.namespace.clone().unwrap_or_default();
+    fn rate_removal(&self, key: &Key<'_>, old: &Object, immutable: Option<&[String]>) -> Rating {
+        let ns = key.namespace.unwrap_or_default();
         let mut loss = DataLoss::default();
-        let severity = match (key.group.as_str(), key.kind.as_str()) {
+        let severity = match (key.group, key.kind) {
             ("", "PersistentVolumeClaim") => {
-                loss.pvcs.push(pvc(&ns, &key.name, PvcFate::Deleted));
+                loss.pvcs.push(pvc(ns, key.name, PvcFate::Deleted));
                 Severity::Data
             }
             ("", "PersistentVolume") => {
-                loss.persistent_volumes.push(key.name.clone());
+                loss.persistent_volumes.push(key.name.to_string());
                 Severity::Data
             }
             ("", "Namespace") => {
-                loss.namespace_contents = self.namespace_contents(&key.name);
+                loss.namespace_contents = self.namespace_contents(key.name);
                 Severity::Data
             }
             ("apiextensions.k8s.io", "CustomResourceDefinition") => {
@@ -111,7 +111,7 @@ impl<'a> World<'a> {
 
     fn statefulset_removal(
         &self,
-        key: &Key,
+        key: &Key<'_>,
         old: &Object,
         immutable: Option<&[String]>,
         loss: &mut DataLoss,
@@ -139,9 +139,9 @@ impl<'a> World<'a> {
 
     /// Scaling a StatefulSet down strands (or, with `whenScaled: Delete`, deletes) the claims of
     /// the removed ordinals.
-    fn rate_update(&self, key: &Key, old: &Object, new: Option<&Object>) -> Rating {
+    fn rate_update(&self, key: &Key<'_>, old: &Object, new: Option<&Object>) -> Rating {
         let Some(new) = new else { return benign() };
-        if (key.group.as_str(), key.kind.as_str()) != ("apps", "StatefulSet") {
+        if (key.group, key.kind) != ("apps", "StatefulSet") {
             return benign();
         }
         let claims = claim_names(old);
@@ -171,22 +171,22 @@ impl<'a> World<'a> {
 
     /// Replicas of the previous StatefulSet: the live count when known (an autoscaler may have
     /// changed it), else the manifest's, else 1.
-    fn replicas(&self, key: &Key, old: &Object) -> u64 {
+    fn replicas(&self, key: &Key<'_>, old: &Object) -> u64 {
         self.live
             .get(key)
             .map(|l| replicas_of(l))
             .unwrap_or_else(|| replicas_of(old))
     }
 
-    fn is_policy_data_kind(&self, key: &Key) -> bool {
+    fn is_policy_data_kind(&self, key: &Key<'_>) -> bool {
         let qualified = format!("{}.{}", key.kind, key.group);
         self.policy
             .data_kinds
             .iter()
-            .any(|k| *k == key.kind || *k == qualified)
+            .any(|k| k == key.kind || *k == qualified)
     }
 
-    fn all_objects(&self) -> impl Iterator<Item = (&Key, &Object)> {
+    fn all_objects(&self) -> impl Iterator<Item = (&Key<'a>, &'a Object)> {
         self.previous
             .iter()
             .map(|(k, e)| (k, e.obj))
@@ -196,11 +196,11 @@ impl<'a> World<'a> {
 
     fn namespace_contents(&self, namespace: &str) -> Vec<ObjectRef> {
         let index = self.by_namespace.get_or_init(|| {
-            let mut index: HashMap<String, BTreeSet<ObjectRef>> = HashMap::new();
+            let mut index: HashMap<&'a str, BTreeSet<ObjectRef>> = HashMap::new();
             for (key, obj) in self.all_objects() {
-                if let Some(ns) = &key.namespace {
+                if let Some(ns) = key.namespace {
                     index
-                        .entry(ns.clone())
+                        .entry(ns)
                         .or_default()
                         .insert(unversioned(key, obj));
                 }
@@ -218,10 +218,10 @@ impl<'a> World<'a> {
             return Vec::new();
         };
         let index = self.by_group_kind.get_or_init(|| {
-            let mut index: HashMap<(String, String), BTreeSet<ObjectRef>> = HashMap::new();
+            let mut index: HashMap<(&'a str, &'a str), BTreeSet<ObjectRef>> = HashMap::new();
             for (key, obj) in self.all_objects().filter(|(_, o)| !is_crd(o)) {
                 index
-                    .entry((key.group.clone(), key.kind.clone()))
+                    .entry((key.group, key.kind))
                     .or_default()
                     .insert(unversioned(key, obj));
             }
@@ -252,7 +252,7 @@ fn kind_severity(kind: &str) -> Severity {
 }
 
 /// An object listed in a data-loss detail, as written in the copy found.
-fn unversioned(key: &Key, obj: &Object) -> ObjectRef {
+fn unversioned(key: &Key<'_>, obj: &Object) -> ObjectRef {
     key.object_ref(obj)
 }
 
@@ -301,7 +301,7 @@ fn retention<'o>(sts: &'o Object, field: &str) -> &'o str {
 /// The claims `<claim>-<statefulset>-<ordinal>` of the given replica positions, honouring
 /// `spec.ordinals.start`.
 fn statefulset_pvcs(
-    key: &Key,
+    key: &Key<'_>,
     sts: &Object,
     claims: &[String],
     positions: std::ops::Range<u64>,
@@ -312,14 +312,14 @@ fn statefulset_pvcs(
         .and_then(|o| o.get("start"))
         .and_then(Value::as_u64)
         .unwrap_or(0);
-    let ns = key.namespace.clone().unwrap_or_default();
+    let ns = key.namespace.unwrap_or_default();
     // Bounded: a hostile replica count must not allocate without limit.
     let positions = positions.start..positions.end.min(positions.start + MAX_LISTED_REPLICAS);
     let mut out = Vec::new();
     for claim in claims {
         for i in positions.clone() {
             let name = format!("{claim}-{}-{}", key.name, start + i);
-            out.push(pvc(&ns, &name, fate));
+            out.push(pvc(ns, &name, fate));
         }
     }
     out

@@ -122,7 +122,7 @@ pub(crate) fn diff_objects(
     new: &Object,
     ignores: &[CompiledIgnore],
 ) -> Vec<FieldChange> {
-    if old == new {
+    if same_map(old.as_map(), new.as_map()) {
         return Vec::new();
     }
     let rules: Vec<&CompiledIgnore> = ignores.iter().filter(|r| r.applies_to(new)).collect();
@@ -147,6 +147,33 @@ pub(crate) fn diff_objects(
         walker.secret_data(old, new);
     }
     walker.changes
+}
+
+/// Exact equality, fast when both sides list keys in the same order (one renderer, two
+/// versions): no hashing then. Falls back to order-insensitive comparison.
+fn same_map(a: &Map<String, Value>, b: &Map<String, Value>) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    for ((ka, va), (kb, vb)) in a.iter().zip(b) {
+        if ka != kb {
+            return a == b;
+        }
+        if !same(va, vb) {
+            return false;
+        }
+    }
+    true
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => same_map(x, y),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q))
+        }
+        _ => a == b,
+    }
 }
 
 fn skip_top(key: &str, secret: bool) -> bool {

@@ -686,3 +686,55 @@ fn absence_from_a_partial_live_snapshot_is_not_proof_of_deletion() {
     assert_eq!(op(&p, "Secret", "unread").op, OpKind::Delete);
     assert_eq!(op(&p, "ConfigMap", "a").live_uid.as_deref(), Some("u"));
 }
+
+#[test]
+#[ignore]
+fn timing_breakdown() {
+    struct Instant(u64);
+    impl Instant {
+        // CPU time of this thread: the machine is shared, wall time is not.
+        fn now() -> Instant {
+            let s = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap();
+            Instant(s.split_whitespace().next().unwrap().parse().unwrap())
+        }
+        fn elapsed(&self) -> std::time::Duration {
+            std::time::Duration::from_nanos(Instant::now().0 - self.0)
+        }
+    }
+    let obj = |i: usize, v: &str| {
+        Object::from_value(serde_json::json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": format!("app-{i}"), "namespace": format!("ns-{}", i % 20), "labels": {"app": "x"}},
+            "spec": {"replicas": 2, "template": {"spec": {"containers": [{"name": "c", "image": format!("img:{v}"),
+                "resources": {"requests": {"cpu": "100m"}}}]}}}
+        }))
+        .unwrap()
+    };
+    let n = 10_000;
+    let inp = PlanInput {
+        previous: (0..n).map(|i| obj(i, "1")).collect(),
+        new: (0..n).map(|i| obj(i, if i % 10 == 0 { "2" } else { "1" })).collect(),
+        ..Default::default()
+    };
+    let policy = Policy::default();
+    for _ in 0..3 {
+        let t = Instant::now();
+        let scopes = super::identity::Scopes::from_objects(inp.previous.iter().chain(&inp.new));
+        let t1 = t.elapsed();
+        let prev = super::identity::index_set(&inp.previous, &scopes, "default", "previous", None).unwrap();
+        let new = super::identity::index_set(&inp.new, &scopes, "default", "new", None).unwrap();
+        let t2 = t.elapsed();
+        let mut changes = 0;
+        for (k, e) in &new {
+            changes += super::semantic::diff_objects(prev[k].obj, e.obj, &[]).len();
+        }
+        let t3 = t.elapsed();
+        let set = super::kots::kots_delete_set(&inp.previous, &inp.new, &policy);
+        let t4 = t.elapsed();
+        let p = plan(&inp, &policy).unwrap();
+        let t5 = t.elapsed();
+        drop(p);
+        let t6 = t.elapsed();
+        eprintln!("scopes {t1:?} index {:?} diff {:?} ({changes}) kots {:?} ({}) plan {:?} drop {:?}", t2 - t1, t3 - t2, t4 - t3, set.len(), t5 - t4, t6 - t5);
+    }
+}

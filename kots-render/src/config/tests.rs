@@ -10,7 +10,10 @@ fn config(items: &str) -> Config {
 }
 
 fn values(yaml: &str) -> ConfigValues {
-    ConfigValues::from_yaml(&format!("apiVersion: kots.io/v1beta1\nkind: ConfigValues\nspec:\n  values:\n{yaml}")).unwrap()
+    ConfigValues::from_yaml(&format!(
+        "apiVersion: kots.io/v1beta1\nkind: ConfigValues\nspec:\n  values:\n{yaml}"
+    ))
+    .unwrap()
 }
 
 fn resolve(c: &Config, v: Option<&ConfigValues>) -> Result<ResolvedConfig, ConfigError> {
@@ -48,7 +51,10 @@ fn cycles_are_errors() {
          - {name: b, type: text, default: 'repl{{ ConfigOption \"a\" }}'}\n",
     );
     let err = resolve(&c, None).unwrap_err().to_string();
-    assert!(err.contains("no config options exist with 0 dependencies"), "{err}");
+    assert!(
+        err.contains("no config options exist with 0 dependencies"),
+        "{err}"
+    );
     assert!(err.contains("\"a\" depends on \"b\""), "{err}");
 }
 
@@ -74,7 +80,10 @@ fn render_errors_are_swallowed_in_the_context_but_fatal_for_initial_values() {
     let (values, _) = resolve_values(&c.spec.groups, ItemValues::new(), &inputs, &options).unwrap();
     assert_eq!(values["a"].default, "");
     let err = resolve(&c, None).unwrap_err().to_string();
-    assert!(err.contains("failed to render default for config item \"a\""), "{err}");
+    assert!(
+        err.contains("failed to render default for config item \"a\""),
+        "{err}"
+    );
 }
 
 #[test]
@@ -89,7 +98,13 @@ fn when_hidden_and_required() {
     let items = &r.rendered.spec.groups[0].items;
     assert_eq!(items[1].when.as_str(), "true");
     assert_eq!(items[2].when.as_str(), "false");
-    assert_eq!(r.missing_required, vec![MissingItem { name: "shown".into(), title: "Shown".into() }]);
+    assert_eq!(
+        r.missing_required,
+        vec![MissingItem {
+            name: "shown".into(),
+            title: "Shown".into()
+        }]
+    );
 }
 
 #[test]
@@ -103,7 +118,10 @@ fn regex_validation_is_grouped() {
     assert_eq!(r.validation.len(), 1);
     assert_eq!(r.validation[0].name, "g");
     assert_eq!(r.validation[0].item_errors[0].name, "port");
-    assert_eq!(r.validation[0].item_errors[0].validation_errors[0].message, "not a port");
+    assert_eq!(
+        r.validation[0].item_errors[0].validation_errors[0].message,
+        "not a port"
+    );
 }
 
 #[test]
@@ -114,7 +132,9 @@ fn passwords_are_decrypted_with_the_key() {
     let stored = key.encrypt("hunter2", [9; 12]);
     let c = config("    - {name: pw, type: password}\n");
     let v = values(&format!("    pw: {{value: '{stored}'}}\n"));
-    let options = ConfigOptions { encryption_key: Some(key) };
+    let options = ConfigOptions {
+        encryption_key: Some(key),
+    };
     let r = resolve_config(&c, Some(&v), &TemplateInputs::default(), &options).unwrap();
     assert_eq!(r.values["pw"].value, "hunter2");
     // Without the key the stored value is kept as is.

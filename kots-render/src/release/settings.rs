@@ -8,7 +8,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{Finishing, RenderOptions};
-use crate::functions::{IdentityConfig, KubernetesVersion, ProxyEnv, RegistrySettings, StaticCluster};
+use crate::functions::{
+    IdentityConfig, KubernetesVersion, ProxyEnv, RegistrySettings, StaticCluster,
+};
 
 /// Render options as data. Keys are camelCase; snake_case spellings are accepted too.
 ///
@@ -178,7 +180,11 @@ impl ClusterData {
             let mut parts = git.trim_start_matches('v').split(['.', '-', '+']);
             let major = parts.next().unwrap_or_default().to_string();
             let minor = parts.next().unwrap_or_default().to_string();
-            KubernetesVersion { git_version: git, major, minor }
+            KubernetesVersion {
+                git_version: git,
+                major,
+                minor,
+            }
         });
         StaticCluster {
             namespace: self.namespace,

@@ -15,9 +15,11 @@
 pub struct Limits {
     /// Maximum bytes of rendered output.
     pub max_output_bytes: usize,
-    /// Maximum nesting of actions and parenthesised pipelines in the source (parse time).
+    /// Maximum nesting of control actions and parenthesised pipelines in the source (parse
+    /// time). Recursion is bounded so that deep input cannot overflow the stack.
     pub max_nesting: usize,
-    /// Maximum depth of `{{template}}` calls (Go's own limit is 100000).
+    /// Maximum depth of `{{template}}` calls (Go's own limit is 100000; Go grows its stacks,
+    /// we bound recursion instead).
     pub max_template_depth: usize,
     /// Maximum evaluation steps (nodes visited, loop iterations, function calls).
     pub max_steps: u64,
@@ -30,8 +32,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_output_bytes: 64 << 20,
-            max_nesting: 1000,
-            max_template_depth: 1000,
+            max_nesting: 100,
+            max_template_depth: 200,
             max_steps: 50_000_000,
             max_collection_len: 1 << 20,
         }

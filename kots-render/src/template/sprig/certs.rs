@@ -13,7 +13,6 @@ use std::sync::Arc;
 use std::time::UNIX_EPOCH;
 
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
-use rsa::traits::PublicKeyParts;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
@@ -29,32 +28,63 @@ const CERT: Ty = Ty::Object("sprig.certificate");
 /// Registers the key and certificate functions.
 pub fn register(map: &mut FuncMap) {
     use Ty::{Int, List, String as S};
-    add(map, "genPrivateKey", &[S], None, |ctx, a| Ok(gen_private_key(str_arg(a, 0), ctx.random).into()));
-    add(map, "buildCustomCert", &[S, S], None, |_, a| build_custom(str_arg(a, 0), str_arg(a, 1)).map(cert_value));
+    add(map, "genPrivateKey", &[S], None, |ctx, a| {
+        Ok(gen_private_key(str_arg(a, 0), ctx.random).into())
+    });
+    add(map, "buildCustomCert", &[S, S], None, |_, a| {
+        build_custom(str_arg(a, 0), str_arg(a, 1)).map(cert_value)
+    });
     add(map, "genCA", &[S, Int], None, |ctx, a| {
         let key = rsa_key(ctx.random, 2048)?;
         ca(ctx, str_arg(a, 0), int_arg(a, 1), &key)
     });
     add(map, "genCAWithKey", &[S, Int, S], None, |ctx, a| {
-        let key = parse_key(str_arg(a, 2)).map_err(|e| FuncError::failed(format!("parsing private key: {e}")))?;
+        let key = parse_key(str_arg(a, 2))
+            .map_err(|e| FuncError::failed(format!("parsing private key: {e}")))?;
         ca(ctx, str_arg(a, 0), int_arg(a, 1), &key)
     });
-    add(map, "genSelfSignedCert", &[S, List, List, Int], None, |ctx, a| {
-        let key = rsa_key(ctx.random, 2048)?;
-        self_signed(ctx, a, &key)
-    });
-    add(map, "genSelfSignedCertWithKey", &[S, List, List, Int, S], None, |ctx, a| {
-        let key = parse_key(str_arg(a, 4)).map_err(|e| FuncError::failed(format!("parsing private key: {e}")))?;
-        self_signed(ctx, a, &key)
-    });
-    add(map, "genSignedCert", &[S, List, List, Int, CERT], None, |ctx, a| {
-        let key = rsa_key(ctx.random, 2048)?;
-        signed(ctx, a, &key)
-    });
-    add(map, "genSignedCertWithKey", &[S, List, List, Int, CERT, S], None, |ctx, a| {
-        let key = parse_key(str_arg(a, 5)).map_err(|e| FuncError::failed(format!("parsing private key: {e}")))?;
-        signed(ctx, a, &key)
-    });
+    add(
+        map,
+        "genSelfSignedCert",
+        &[S, List, List, Int],
+        None,
+        |ctx, a| {
+            let key = rsa_key(ctx.random, 2048)?;
+            self_signed(ctx, a, &key)
+        },
+    );
+    add(
+        map,
+        "genSelfSignedCertWithKey",
+        &[S, List, List, Int, S],
+        None,
+        |ctx, a| {
+            let key = parse_key(str_arg(a, 4))
+                .map_err(|e| FuncError::failed(format!("parsing private key: {e}")))?;
+            self_signed(ctx, a, &key)
+        },
+    );
+    add(
+        map,
+        "genSignedCert",
+        &[S, List, List, Int, CERT],
+        None,
+        |ctx, a| {
+            let key = rsa_key(ctx.random, 2048)?;
+            signed(ctx, a, &key)
+        },
+    );
+    add(
+        map,
+        "genSignedCertWithKey",
+        &[S, List, List, Int, CERT, S],
+        None,
+        |ctx, a| {
+            let key = parse_key(str_arg(a, 5))
+                .map_err(|e| FuncError::failed(format!("parsing private key: {e}")))?;
+            signed(ctx, a, &key)
+        },
+    );
 }
 
 /// `rand_core` access to the render's random provider, for key generation.
@@ -97,10 +127,16 @@ fn gen_private_key(kind: &str, random: &mut dyn Random) -> String {
     let key = match kind {
         "" | "rsa" => rsa_key(random, 4096).map_err(|e| e.to_string()),
         "ecdsa" => Ok(Key::Ec(p256::SecretKey::random(&mut Rng(random)))),
-        "ed25519" => Ok(Key::Ed(ed25519_dalek::SigningKey::generate(&mut Rng(random)))),
+        "ed25519" => Ok(Key::Ed(ed25519_dalek::SigningKey::generate(&mut Rng(
+            random,
+        )))),
         "dsa" => {
-            let components = dsa::Components::generate(&mut Rng(random), dsa::KeySize::DSA_2048_256);
-            Ok(Key::Dsa(Box::new(dsa::SigningKey::generate(&mut Rng(random), components))))
+            let components =
+                dsa::Components::generate(&mut Rng(random), dsa::KeySize::DSA_2048_256);
+            Ok(Key::Dsa(Box::new(dsa::SigningKey::generate(
+                &mut Rng(random),
+                components,
+            ))))
         }
         other => return format!("Unknown type {other}"),
     };
@@ -118,11 +154,20 @@ fn biguint(n: &num_bigint_dig::BigUint) -> Vec<u8> {
 /// PKCS#8 for Ed25519.
 fn key_pem(key: &Key) -> Result<String, String> {
     Ok(match key {
-        Key::Rsa(k) => pem("RSA PRIVATE KEY", k.to_pkcs1_der().map_err(|e| e.to_string())?.as_bytes()),
-        Key::Ec(k) => pem("EC PRIVATE KEY", &k.to_sec1_der().map_err(|e| e.to_string())?),
+        Key::Rsa(k) => pem(
+            "RSA PRIVATE KEY",
+            k.to_pkcs1_der().map_err(|e| e.to_string())?.as_bytes(),
+        ),
+        Key::Ec(k) => pem(
+            "EC PRIVATE KEY",
+            &k.to_sec1_der().map_err(|e| e.to_string())?,
+        ),
         Key::Ed(k) => {
             let inner = octets(&k.to_bytes());
-            pem("PRIVATE KEY", &seq(&[uint(&[0]), seq(&[oid(ED25519)]), octets(&inner)]))
+            pem(
+                "PRIVATE KEY",
+                &seq(&[uint(&[0]), seq(&[oid(ED25519)]), octets(&inner)]),
+            )
         }
         Key::Dsa(k) => {
             let c = k.verifying_key().components();
@@ -162,7 +207,8 @@ fn parse_key(text: &str) -> Result<Key, String> {
         "EC" => p256::SecretKey::from_sec1_der(&der)
             .map(Key::Ec)
             .map_err(|e| format!("parsing EC private key from PEM: {e}")),
-        "DSA" => parse_dsa(&der).ok_or_else(|| "parsing DSA private key from PEM: asn1: structure error".to_string()),
+        "DSA" => parse_dsa(&der)
+            .ok_or_else(|| "parsing DSA private key from PEM: asn1: structure error".to_string()),
         _ => Err(format!("invalid private key type {kind}")),
     }
 }
@@ -171,30 +217,48 @@ fn parse_pkcs8(der: &[u8]) -> Result<Key, String> {
     use p256::pkcs8::DecodePrivateKey;
     let (outer, _) = read(der).ok_or("x509: malformed PKCS#8 private key")?;
     let parts = children(outer.contents).ok_or("x509: malformed PKCS#8 private key")?;
-    let algorithm = parts.get(1).and_then(|a| children(a.contents)).and_then(|a| a.first().copied());
+    let algorithm = parts
+        .get(1)
+        .and_then(|a| children(a.contents))
+        .and_then(|a| a.first().copied());
     match algorithm.map(|a| a.raw) {
         Some(a) if a == oid(ED25519).as_slice() => {
-            let inner = parts.get(2).and_then(|p| read(p.contents)).map(|(e, _)| e.contents);
-            let seed: [u8; 32] = inner.and_then(|s| s.try_into().ok()).ok_or("x509: invalid Ed25519 private key")?;
+            let inner = parts
+                .get(2)
+                .and_then(|p| read(p.contents))
+                .map(|(e, _)| e.contents);
+            let seed: [u8; 32] = inner
+                .and_then(|s| s.try_into().ok())
+                .ok_or("x509: invalid Ed25519 private key")?;
             Ok(Key::Ed(ed25519_dalek::SigningKey::from_bytes(&seed)))
         }
         Some(a) if a == oid(RSA_ENCRYPTION).as_slice() => {
             use rsa::pkcs8::DecodePrivateKey as _;
-            rsa::RsaPrivateKey::from_pkcs8_der(der).map(|k| Key::Rsa(Box::new(k))).map_err(|e| e.to_string())
+            rsa::RsaPrivateKey::from_pkcs8_der(der)
+                .map(|k| Key::Rsa(Box::new(k)))
+                .map_err(|e| e.to_string())
         }
-        Some(a) if a == oid(EC_PUBLIC_KEY).as_slice() => p256::SecretKey::from_pkcs8_der(der).map(Key::Ec).map_err(|e| e.to_string()),
+        Some(a) if a == oid(EC_PUBLIC_KEY).as_slice() => p256::SecretKey::from_pkcs8_der(der)
+            .map(Key::Ec)
+            .map_err(|e| e.to_string()),
         _ => Err("x509: PKCS#8 wrapping contained private key with unknown algorithm".into()),
     }
 }
 
 fn parse_dsa(der: &[u8]) -> Option<Key> {
     let (outer, _) = read(der)?;
-    let n: Vec<num_bigint_dig::BigUint> =
-        children(outer.contents)?.iter().map(|e| num_bigint_dig::BigUint::from_bytes_be(e.contents)).collect();
-    let [_, p, q, g, y, x] = n.as_slice() else { return None };
+    let n: Vec<num_bigint_dig::BigUint> = children(outer.contents)?
+        .iter()
+        .map(|e| num_bigint_dig::BigUint::from_bytes_be(e.contents))
+        .collect();
+    let [_, p, q, g, y, x] = n.as_slice() else {
+        return None;
+    };
     let components = dsa::Components::from_components(p.clone(), q.clone(), g.clone()).ok()?;
     let verifying = dsa::VerifyingKey::from_components(components, y.clone()).ok()?;
-    dsa::SigningKey::from_components(verifying, x.clone()).ok().map(|k| Key::Dsa(Box::new(k)))
+    dsa::SigningKey::from_components(verifying, x.clone())
+        .ok()
+        .map(|k| Key::Dsa(Box::new(k)))
 }
 
 impl Key {
@@ -202,12 +266,21 @@ impl Key {
     fn spki(&self) -> Result<(Vec<u8>, Vec<u8>), String> {
         let (algorithm, key) = match self {
             Key::Rsa(k) => {
-                let public = k.to_public_key().to_pkcs1_der().map_err(|e| e.to_string())?;
-                (seq(&[oid(RSA_ENCRYPTION), tlv(0x05, &[])]), public.as_bytes().to_vec())
+                let public = k
+                    .to_public_key()
+                    .to_pkcs1_der()
+                    .map_err(|e| e.to_string())?;
+                (
+                    seq(&[oid(RSA_ENCRYPTION), tlv(0x05, &[])]),
+                    public.as_bytes().to_vec(),
+                )
             }
             Key::Ec(k) => {
                 let point = p256::EncodedPoint::from(k.public_key());
-                (seq(&[oid(EC_PUBLIC_KEY), oid(PRIME256V1)]), point.as_bytes().to_vec())
+                (
+                    seq(&[oid(EC_PUBLIC_KEY), oid(PRIME256V1)]),
+                    point.as_bytes().to_vec(),
+                )
             }
             Key::Ed(k) => (seq(&[oid(ED25519)]), k.verifying_key().to_bytes().to_vec()),
             Key::Dsa(_) => return Err("x509: unsupported public key type: *dsa.PublicKey".into()),
@@ -220,7 +293,9 @@ impl Key {
         match self {
             Key::Rsa(k) => {
                 let digest = Sha256::digest(tbs);
-                let sig = k.sign(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest).map_err(|e| e.to_string())?;
+                let sig = k
+                    .sign(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest)
+                    .map_err(|e| e.to_string())?;
                 Ok((seq(&[oid(SHA256_WITH_RSA), tlv(0x05, &[])]), sig))
             }
             Key::Ec(k) => {
@@ -271,7 +346,9 @@ fn cert_value(c: Certificate) -> Value {
 
 /// The `Cert` and `Key` fields of a certificate argument.
 fn cert_fields(v: &Value) -> (String, String) {
-    let Value::Object(o) = v else { return (String::new(), String::new()) };
+    let Value::Object(o) = v else {
+        return (String::new(), String::new());
+    };
     let field = |n: &str| match o.member(n, &[]) {
         Some(Ok(Value::String(s))) => s.to_string(),
         _ => String::new(),
@@ -281,13 +358,18 @@ fn cert_fields(v: &Value) -> (String, String) {
 
 /// sprig's `buildCustomCertificate`.
 fn build_custom(b64cert: &str, b64key: &str) -> Result<Certificate, FuncError> {
-    let cert = b64_decode(b64cert.as_bytes()).map_err(|_| FuncError::failed("unable to decode base64 certificate"))?;
-    let key = b64_decode(b64key.as_bytes()).map_err(|_| FuncError::failed("unable to decode base64 private key"))?;
+    let cert = b64_decode(b64cert.as_bytes())
+        .map_err(|_| FuncError::failed("unable to decode base64 certificate"))?;
+    let key = b64_decode(b64key.as_bytes())
+        .map_err(|_| FuncError::failed("unable to decode base64 private key"))?;
     let cert = String::from_utf8_lossy(&cert).into_owned();
     let key = String::from_utf8_lossy(&key).into_owned();
-    let (_, der) = pem_decode(&cert).ok_or_else(|| FuncError::failed("unable to decode certificate"))?;
+    let (_, der) =
+        pem_decode(&cert).ok_or_else(|| FuncError::failed("unable to decode certificate"))?;
     parse_cert(&der).ok_or_else(|| {
-        FuncError::failed("error parsing certificate: decodedCert.Bytes: x509: malformed certificate")
+        FuncError::failed(
+            "error parsing certificate: decodedCert.Bytes: x509: malformed certificate",
+        )
     })?;
     parse_key(&key).map_err(|e| FuncError::failed(format!("error parsing private key: {e}")))?;
     Ok(Certificate { cert, key })
@@ -324,12 +406,19 @@ fn parse_cert(der: &[u8]) -> Option<ParsedCert> {
                 read(value.contents).map(|(inner, _)| inner.contents.to_vec())
             })
         });
-    Some(ParsedCert { subject, subject_key_id })
+    Some(ParsedCert {
+        subject,
+        subject_key_id,
+    })
 }
 
 /// Go's encoding of a certificate time: UTCTime in 1950–2049, GeneralizedTime otherwise.
 fn cert_time(unix: i64) -> Vec<u8> {
-    let t = Time { unix, nsec: 0, loc: Loc::Utc };
+    let t = Time {
+        unix,
+        nsec: 0,
+        loc: Loc::Utc,
+    };
     let year = t.fields().year;
     if (1950..2050).contains(&year) {
         tlv(0x17, t.format("060102150405Z").as_bytes())
@@ -361,9 +450,13 @@ fn alt_names(ips: &Value, dns: &Value) -> Result<(Vec<Vec<u8>>, Vec<String>), Fu
     let mut ip_bytes = Vec::new();
     for ip in list(ips) {
         let Value::String(s) = &ip else {
-            return Err(FuncError::failed(format!("error parsing ip: {ip} is not a string")));
+            return Err(FuncError::failed(format!(
+                "error parsing ip: {ip} is not a string"
+            )));
         };
-        let addr: std::net::IpAddr = s.parse().map_err(|_| FuncError::failed(format!("error parsing ip: {s}")))?;
+        let addr: std::net::IpAddr = s
+            .parse()
+            .map_err(|_| FuncError::failed(format!("error parsing ip: {s}")))?;
         ip_bytes.push(match addr {
             std::net::IpAddr::V4(a) => a.octets().to_vec(),
             std::net::IpAddr::V6(a) => match a.to_ipv4_mapped() {
@@ -375,7 +468,9 @@ fn alt_names(ips: &Value, dns: &Value) -> Result<(Vec<Vec<u8>>, Vec<String>), Fu
     let mut names = Vec::new();
     for d in list(dns) {
         let Value::String(s) = &d else {
-            return Err(FuncError::failed(format!("error processing alternate dns name: {d} is not a string")));
+            return Err(FuncError::failed(format!(
+                "error processing alternate dns name: {d} is not a string"
+            )));
         };
         names.push(s.to_string());
     }
@@ -399,27 +494,54 @@ fn create(
     issuer: Option<(&ParsedCert, &Key)>,
 ) -> Result<Certificate, FuncError> {
     let fail = |e: String| FuncError::failed(format!("error creating certificate: {e}"));
-    let now = ctx.clock.now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let now = ctx
+        .clock
+        .now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     let mut serial = [0u8; 16];
     ctx.random.fill(&mut serial);
     let (spki, public_bits) = key.spki().map_err(fail)?;
     let subject = name(t.cn);
     let (issuer_name, signer, parent_ski) = match issuer {
-        Some((parent, signer)) => (parent.subject.clone(), signer, parent.subject_key_id.clone()),
+        Some((parent, signer)) => (
+            parent.subject.clone(),
+            signer,
+            parent.subject_key_id.clone(),
+        ),
         None => (subject.clone(), key, None),
     };
-    let usage: &[u8] = if t.is_ca { &[0x02, 0xa4] } else { &[0x05, 0xa0] };
+    let usage: &[u8] = if t.is_ca {
+        &[0x02, 0xa4]
+    } else {
+        &[0x05, 0xa0]
+    };
     let mut exts = vec![
         extension(&[2, 5, 29, 15], true, &tlv(0x03, usage)),
         extension(
             &[2, 5, 29, 37],
             false,
-            &seq(&[oid(&[1, 3, 6, 1, 5, 5, 7, 3, 1]), oid(&[1, 3, 6, 1, 5, 5, 7, 3, 2])]),
+            &seq(&[
+                oid(&[1, 3, 6, 1, 5, 5, 7, 3, 1]),
+                oid(&[1, 3, 6, 1, 5, 5, 7, 3, 2]),
+            ]),
         ),
-        extension(&[2, 5, 29, 19], true, &if t.is_ca { seq(&[tlv(0x01, &[0xff])]) } else { seq(&[]) }),
+        extension(
+            &[2, 5, 29, 19],
+            true,
+            &if t.is_ca {
+                seq(&[tlv(0x01, &[0xff])])
+            } else {
+                seq(&[])
+            },
+        ),
     ];
     if t.is_ca {
-        exts.push(extension(&[2, 5, 29, 14], false, &octets(&Sha1::digest(&public_bits))));
+        exts.push(extension(
+            &[2, 5, 29, 14],
+            false,
+            &octets(&Sha1::digest(&public_bits)),
+        ));
     }
     if let Some(ski) = parent_ski.filter(|_| issuer_name != subject) {
         exts.push(extension(&[2, 5, 29, 35], false, &seq(&[tlv(0x80, &ski)])));
@@ -443,30 +565,56 @@ fn create(
     ]);
     let (algorithm, signature) = signer.sign(&tbs).map_err(fail)?;
     let cert = seq(&[tbs, algorithm, bits(&signature)]);
-    let key_pem = key_pem(key).map_err(|e| FuncError::failed(format!("error pem-encoding key: {e}")))?;
-    Ok(Certificate { cert: pem("CERTIFICATE", &cert), key: key_pem })
+    let key_pem =
+        key_pem(key).map_err(|e| FuncError::failed(format!("error pem-encoding key: {e}")))?;
+    Ok(Certificate {
+        cert: pem("CERTIFICATE", &cert),
+        key: key_pem,
+    })
 }
 
 fn ca(ctx: &mut CallContext<'_>, cn: &str, days: i64, key: &Key) -> Result<Value, FuncError> {
-    let t = Template { cn, days, is_ca: true, ips: Vec::new(), dns: Vec::new() };
+    let t = Template {
+        cn,
+        days,
+        is_ca: true,
+        ips: Vec::new(),
+        dns: Vec::new(),
+    };
     create(ctx, &t, key, None).map(cert_value)
 }
 
 fn self_signed(ctx: &mut CallContext<'_>, a: &[Value], key: &Key) -> Result<Value, FuncError> {
     let (ips, dns) = alt_names(&a[1], &a[2])?;
-    let t = Template { cn: str_arg(a, 0), days: int_arg(a, 3), is_ca: false, ips, dns };
+    let t = Template {
+        cn: str_arg(a, 0),
+        days: int_arg(a, 3),
+        is_ca: false,
+        ips,
+        dns,
+    };
     create(ctx, &t, key, None).map(cert_value)
 }
 
 fn signed(ctx: &mut CallContext<'_>, a: &[Value], key: &Key) -> Result<Value, FuncError> {
     let (ca_cert, ca_key) = cert_fields(&a[4]);
-    let (_, der) = pem_decode(&ca_cert).ok_or_else(|| FuncError::failed("unable to decode certificate"))?;
+    let (_, der) =
+        pem_decode(&ca_cert).ok_or_else(|| FuncError::failed("unable to decode certificate"))?;
     let parent = parse_cert(&der).ok_or_else(|| {
-        FuncError::failed("error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate")
+        FuncError::failed(
+            "error parsing certificate: decodedSignerCert.Bytes: x509: malformed certificate",
+        )
     })?;
-    let signer = parse_key(&ca_key).map_err(|e| FuncError::failed(format!("error parsing private key: {e}")))?;
+    let signer = parse_key(&ca_key)
+        .map_err(|e| FuncError::failed(format!("error parsing private key: {e}")))?;
     let (ips, dns) = alt_names(&a[1], &a[2])?;
-    let t = Template { cn: str_arg(a, 0), days: int_arg(a, 3), is_ca: false, ips, dns };
+    let t = Template {
+        cn: str_arg(a, 0),
+        days: int_arg(a, 3),
+        is_ca: false,
+        ips,
+        dns,
+    };
     create(ctx, &t, key, Some((&parent, &signer))).map(cert_value)
 }
 
@@ -479,7 +627,12 @@ mod tests {
         let limits = Limits::default();
         let mut random = SeededRandom::new(seed);
         let env = MapEnvironment::default();
-        let mut ctx = CallContext { clock: &SystemClock, env: &env, random: &mut random, limits: &limits };
+        let mut ctx = CallContext {
+            clock: &SystemClock,
+            env: &env,
+            random: &mut random,
+            limits: &limits,
+        };
         f(&mut ctx)
     }
 
@@ -491,7 +644,10 @@ mod tests {
         let pem = with_ctx(2, |ctx| gen_private_key("ecdsa", ctx.random));
         assert!(pem.starts_with("-----BEGIN EC PRIVATE KEY-----\n"), "{pem}");
         assert!(matches!(parse_key(&pem), Ok(Key::Ec(_))));
-        assert_eq!(with_ctx(1, |ctx| gen_private_key("x", ctx.random)), "Unknown type x");
+        assert_eq!(
+            with_ctx(1, |ctx| gen_private_key("x", ctx.random)),
+            "Unknown type x"
+        );
         assert_eq!(parse_key("junk").err().unwrap(), "no PEM data in input");
     }
 
@@ -499,14 +655,26 @@ mod tests {
     fn signed_chain_links_issuer_and_key_ids() {
         with_ctx(3, |ctx| {
             let key = Key::Ec(p256::SecretKey::random(&mut Rng(ctx.random)));
-            let t = Template { cn: "ca", days: 365, is_ca: true, ips: Vec::new(), dns: Vec::new() };
+            let t = Template {
+                cn: "ca",
+                days: 365,
+                is_ca: true,
+                ips: Vec::new(),
+                dns: Vec::new(),
+            };
             let ca = create(ctx, &t, &key, None).unwrap();
             let (_, der) = pem_decode(&ca.cert).unwrap();
             let parsed = parse_cert(&der).unwrap();
             assert_eq!(parsed.subject, name("ca"));
             assert!(parsed.subject_key_id.is_some());
             let leaf_key = Key::Ed(ed25519_dalek::SigningKey::generate(&mut Rng(ctx.random)));
-            let t = Template { cn: "leaf", days: 1, is_ca: false, ips: vec![vec![127, 0, 0, 1]], dns: vec!["a.b".into()] };
+            let t = Template {
+                cn: "leaf",
+                days: 1,
+                is_ca: false,
+                ips: vec![vec![127, 0, 0, 1]],
+                dns: vec!["a.b".into()],
+            };
             let leaf = create(ctx, &t, &leaf_key, Some((&parsed, &key))).unwrap();
             assert!(leaf.cert.starts_with("-----BEGIN CERTIFICATE-----\n"));
             let (_, der) = pem_decode(&leaf.cert).unwrap();

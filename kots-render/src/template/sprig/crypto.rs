@@ -15,11 +15,21 @@ use super::{add, int_arg, str_arg};
 /// Registers the crypto functions (the certificate ones live in `certs`).
 pub fn register(map: &mut FuncMap) {
     use Ty::{Int, String as S};
-    add(map, "sha1sum", &[S], None, |_, a| Ok(hex(&Sha1::digest(str_arg(a, 0).as_bytes())).into()));
-    add(map, "sha256sum", &[S], None, |_, a| Ok(hex(&Sha256::digest(str_arg(a, 0).as_bytes())).into()));
-    add(map, "sha512sum", &[S], None, |_, a| Ok(hex(&Sha512::digest(str_arg(a, 0).as_bytes())).into()));
-    add(map, "adler32sum", &[S], None, |_, a| Ok(adler32(str_arg(a, 0).as_bytes()).to_string().into()));
-    add(map, "bcrypt", &[S], None, |ctx, a| Ok(bcrypt(str_arg(a, 0), ctx.random).into()));
+    add(map, "sha1sum", &[S], None, |_, a| {
+        Ok(hex(&Sha1::digest(str_arg(a, 0).as_bytes())).into())
+    });
+    add(map, "sha256sum", &[S], None, |_, a| {
+        Ok(hex(&Sha256::digest(str_arg(a, 0).as_bytes())).into())
+    });
+    add(map, "sha512sum", &[S], None, |_, a| {
+        Ok(hex(&Sha512::digest(str_arg(a, 0).as_bytes())).into())
+    });
+    add(map, "adler32sum", &[S], None, |_, a| {
+        Ok(adler32(str_arg(a, 0).as_bytes()).to_string().into())
+    });
+    add(map, "bcrypt", &[S], None, |ctx, a| {
+        Ok(bcrypt(str_arg(a, 0), ctx.random).into())
+    });
     add(map, "htpasswd", &[S, S], None, |ctx, a| {
         let user = str_arg(a, 0);
         if user.contains(':') {
@@ -29,11 +39,22 @@ pub fn register(map: &mut FuncMap) {
     });
     add(map, "derivePassword", &[Int, S, S, S, S], None, |_, a| {
         let counter = int_arg(a, 0) as u32;
-        Ok(derive_password(counter, str_arg(a, 1), str_arg(a, 2), str_arg(a, 3), str_arg(a, 4)).into())
+        Ok(derive_password(
+            counter,
+            str_arg(a, 1),
+            str_arg(a, 2),
+            str_arg(a, 3),
+            str_arg(a, 4),
+        )
+        .into())
     });
-    add(map, "encryptAES", &[S, S], None, |ctx, a| Ok(encrypt_aes(str_arg(a, 0), str_arg(a, 1), ctx.random).into()));
+    add(map, "encryptAES", &[S, S], None, |ctx, a| {
+        Ok(encrypt_aes(str_arg(a, 0), str_arg(a, 1), ctx.random).into())
+    });
     add(map, "decryptAES", &[S, S], None, |_, a| {
-        decrypt_aes(str_arg(a, 0), str_arg(a, 1)).map(Into::into).map_err(FuncError::Failed)
+        decrypt_aes(str_arg(a, 0), str_arg(a, 1))
+            .map(Into::into)
+            .map_err(FuncError::Failed)
     });
 }
 
@@ -59,7 +80,8 @@ fn adler32(data: &[u8]) -> u32 {
 /// `bcrypt.GenerateFromPassword(input, 10)` in Go's `$2a$` form, or sprig's failure text.
 fn bcrypt(password: &str, random: &mut dyn Random) -> String {
     if password.len() > 72 {
-        return "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes".into();
+        return "failed to encrypt string with bcrypt: bcrypt: password length exceeds 72 bytes"
+            .into();
     }
     let mut salt = [0u8; 16];
     random.fill(&mut salt);
@@ -74,10 +96,26 @@ fn password_templates(kind: &str) -> Option<&'static [&'static str]> {
     Some(match kind {
         "maximum" => &["anoxxxxxxxxxxxxxxxxx", "axxxxxxxxxxxxxxxxxno"],
         "long" => &[
-            "CvcvnoCvcvCvcv", "CvcvCvcvnoCvcv", "CvcvCvcvCvcvno", "CvccnoCvcvCvcv", "CvccCvcvnoCvcv",
-            "CvccCvcvCvcvno", "CvcvnoCvccCvcv", "CvcvCvccnoCvcv", "CvcvCvccCvcvno", "CvcvnoCvcvCvcc",
-            "CvcvCvcvnoCvcc", "CvcvCvcvCvccno", "CvccnoCvccCvcv", "CvccCvccnoCvcv", "CvccCvccCvcvno",
-            "CvcvnoCvccCvcc", "CvcvCvccnoCvcc", "CvcvCvccCvccno", "CvccnoCvcvCvcc", "CvccCvcvnoCvcc",
+            "CvcvnoCvcvCvcv",
+            "CvcvCvcvnoCvcv",
+            "CvcvCvcvCvcvno",
+            "CvccnoCvcvCvcv",
+            "CvccCvcvnoCvcv",
+            "CvccCvcvCvcvno",
+            "CvcvnoCvccCvcv",
+            "CvcvCvccnoCvcv",
+            "CvcvCvccCvcvno",
+            "CvcvnoCvcvCvcc",
+            "CvcvCvcvnoCvcc",
+            "CvcvCvcvCvccno",
+            "CvccnoCvccCvcv",
+            "CvccCvccnoCvcv",
+            "CvccCvccCvcvno",
+            "CvcvnoCvccCvcc",
+            "CvcvCvccnoCvcc",
+            "CvcvCvccCvccno",
+            "CvccnoCvcvCvcc",
+            "CvccCvcvnoCvcc",
             "CvccCvcvCvccno",
         ],
         "medium" => &["CvcnoCvc", "CvcCvcno"],
@@ -115,7 +153,9 @@ fn derive_password(counter: u32, kind: &str, password: &str, user: &str, site: &
     let mut key = [0u8; 64];
     let derived = scrypt::Params::new(15, 8, 2, 64)
         .map_err(|e| e.to_string())
-        .and_then(|p| scrypt::scrypt(password.as_bytes(), &salt, &p, &mut key).map_err(|e| e.to_string()));
+        .and_then(|p| {
+            scrypt::scrypt(password.as_bytes(), &salt, &p, &mut key).map_err(|e| e.to_string())
+        });
     if let Err(e) = derived {
         return format!("failed to derive password: {e}");
     }
@@ -178,14 +218,20 @@ fn decrypt_aes(password: &str, crypt64: &str) -> Result<String, String> {
     if crypt64.is_empty() {
         return Ok(String::new());
     }
-    let crypt = b64_decode(crypt64.as_bytes()).map_err(|at| format!("illegal base64 data at input byte {at}"))?;
+    let crypt = b64_decode(crypt64.as_bytes())
+        .map_err(|at| format!("illegal base64 data at input byte {at}"))?;
     if crypt.len() < 16 {
         // Go slices the decode buffer, whose capacity is the decoded length of the input.
         let capacity = crypt64.len() / 4 * 3;
         if capacity < 16 {
-            return Err(format!("runtime error: slice bounds out of range [:16] with capacity {capacity}"));
+            return Err(format!(
+                "runtime error: slice bounds out of range [:16] with capacity {capacity}"
+            ));
         }
-        return Err(format!("runtime error: slice bounds out of range [16:{}]", crypt.len()));
+        return Err(format!(
+            "runtime error: slice bounds out of range [16:{}]",
+            crypt.len()
+        ));
     }
     let (iv, body) = crypt.split_at(16);
     if body.len() % 16 != 0 {
@@ -206,7 +252,9 @@ fn decrypt_aes(password: &str, crypt64: &str) -> Result<String, String> {
     };
     let keep = plain.len() as i64 - i64::from(last);
     if keep < 0 {
-        return Err(format!("runtime error: slice bounds out of range [:{keep}]"));
+        return Err(format!(
+            "runtime error: slice bounds out of range [:{keep}]"
+        ));
     }
     Ok(String::from_utf8_lossy(&plain[..keep as usize]).into_owned())
 }
@@ -229,8 +277,14 @@ mod tests {
         let enc = encrypt_aes("secretkey", "plaintext", &mut rng);
         assert_eq!(decrypt_aes("secretkey", &enc).unwrap(), "plaintext");
         assert_eq!(encrypt_aes("k", "", &mut rng), "");
-        assert_eq!(decrypt_aes("k", "aGVsbG8=").unwrap_err(), "runtime error: slice bounds out of range [:16] with capacity 6");
-        assert_eq!(decrypt_aes("k", "!!").unwrap_err(), "illegal base64 data at input byte 0");
+        assert_eq!(
+            decrypt_aes("k", "aGVsbG8=").unwrap_err(),
+            "runtime error: slice bounds out of range [:16] with capacity 6"
+        );
+        assert_eq!(
+            decrypt_aes("k", "!!").unwrap_err(),
+            "illegal base64 data at input byte 0"
+        );
     }
 
     #[test]

@@ -17,21 +17,30 @@ const TIME: Ty = Ty::Object("time.Time");
 /// Registers the date functions.
 pub fn register(map: &mut FuncMap) {
     use Ty::{Any, String as S};
-    add(map, "now", &[], None, |ctx, _| Ok(time_value(now(ctx), ctx)));
-    add(map, "date", &[S, Any], None, |ctx, a| Ok(date_in_zone(ctx, str_arg(a, 0), &a[1], "Local").into()));
+    add(map, "now", &[], None, |ctx, _| {
+        Ok(time_value(now(ctx), ctx))
+    });
+    add(map, "date", &[S, Any], None, |ctx, a| {
+        Ok(date_in_zone(ctx, str_arg(a, 0), &a[1], "Local").into())
+    });
     for name in ["dateInZone", "date_in_zone"] {
         add(map, name, &[S, Any, S], None, |ctx, a| {
             Ok(date_in_zone(ctx, str_arg(a, 0), &a[1], str_arg(a, 2)).into())
         });
     }
-    add(map, "htmlDate", &[Any], None, |ctx, a| Ok(date_in_zone(ctx, "2006-01-02", &a[0], "Local").into()));
+    add(map, "htmlDate", &[Any], None, |ctx, a| {
+        Ok(date_in_zone(ctx, "2006-01-02", &a[0], "Local").into())
+    });
     add(map, "htmlDateInZone", &[Any, S], None, |ctx, a| {
         Ok(date_in_zone(ctx, "2006-01-02", &a[0], str_arg(a, 1)).into())
     });
     for name in ["dateModify", "date_modify"] {
         add(map, name, &[S, TIME], None, |ctx, a| {
             let t = time_arg(&a[1])?;
-            Ok(time_value(parse_duration(str_arg(a, 0)).map_or(t.clone(), |d| t.add(d)), ctx))
+            Ok(time_value(
+                parse_duration(str_arg(a, 0)).map_or(t.clone(), |d| t.add(d)),
+                ctx,
+            ))
         });
     }
     for name in ["mustDateModify", "must_date_modify"] {
@@ -42,18 +51,26 @@ pub fn register(map: &mut FuncMap) {
         });
     }
     add(map, "toDate", &[S, S], None, |ctx, a| {
-        let t = parse(str_arg(a, 0), str_arg(a, 1), &ctx.clock.zone()).unwrap_or_else(|_| Time::zero());
+        let t =
+            parse(str_arg(a, 0), str_arg(a, 1), &ctx.clock.zone()).unwrap_or_else(|_| Time::zero());
         Ok(time_value(t, ctx))
     });
     add(map, "mustToDate", &[S, S], None, |ctx, a| {
-        let t = parse(str_arg(a, 0), str_arg(a, 1), &ctx.clock.zone()).map_err(FuncError::Failed)?;
+        let t =
+            parse(str_arg(a, 0), str_arg(a, 1), &ctx.clock.zone()).map_err(FuncError::Failed)?;
         Ok(time_value(t, ctx))
     });
-    add(map, "unixEpoch", &[TIME], None, |_, a| Ok(time_arg(&a[0])?.unix.to_string().into()));
+    add(map, "unixEpoch", &[TIME], None, |_, a| {
+        Ok(time_arg(&a[0])?.unix.to_string().into())
+    });
     add(map, "ago", &[Any], None, |ctx, a| {
         let now = now(ctx);
         let then = match &a[0] {
-            Value::Int(s) | Value::Int64(s) => Time { unix: *s, nsec: 0, loc: Loc::Utc },
+            Value::Int(s) | Value::Int64(s) => Time {
+                unix: *s,
+                nsec: 0,
+                loc: Loc::Utc,
+            },
             v => as_time(v).unwrap_or_else(|| now.clone()),
         };
         Ok(duration_string(round_to_second(now.sub(&then))).into())
@@ -82,15 +99,27 @@ fn now(ctx: &CallContext<'_>) -> Time {
         Ok(d) => (d.as_secs() as i64, d.subsec_nanos()),
         Err(e) => {
             let d = e.duration();
-            let t = Time { unix: 0, nsec: 0, loc: Loc::Utc }.add(-(d.as_nanos().min(i64::MAX as u128) as i64));
+            let t = Time {
+                unix: 0,
+                nsec: 0,
+                loc: Loc::Utc,
+            }
+            .add(-(d.as_nanos().min(i64::MAX as u128) as i64));
             (t.unix, t.nsec)
         }
     };
-    Time { unix, nsec, loc: Loc::Fixed(ctx.clock.zone()) }
+    Time {
+        unix,
+        nsec,
+        loc: Loc::Fixed(ctx.clock.zone()),
+    }
 }
 
 fn time_value(t: Time, ctx: &CallContext<'_>) -> Value {
-    Value::Object(Arc::new(GoTime { t, local: ctx.clock.zone() }))
+    Value::Object(Arc::new(GoTime {
+        t,
+        local: ctx.clock.zone(),
+    }))
 }
 
 /// The instant of a `time.Time` value.
@@ -105,7 +134,12 @@ fn as_time(v: &Value) -> Option<Time> {
 }
 
 fn time_arg(v: &Value) -> Result<Time, FuncError> {
-    as_time(v).ok_or_else(|| FuncError::failed(format!("wrong type for value; expected time.Time; got {}", v.type_name())))
+    as_time(v).ok_or_else(|| {
+        FuncError::failed(format!(
+            "wrong type for value; expected time.Time; got {}",
+            v.type_name()
+        ))
+    })
 }
 
 /// `strconv.ParseInt(s, 10, 64)`, 0 on error.
@@ -121,7 +155,11 @@ fn decimal_i64(s: &str) -> i64 {
 /// now. An unknown zone falls back to UTC.
 fn date_in_zone(ctx: &CallContext<'_>, layout: &str, date: &Value, zone: &str) -> String {
     let t = match date {
-        Value::Int(s) | Value::Int64(s) => Time { unix: *s, nsec: 0, loc: Loc::Utc },
+        Value::Int(s) | Value::Int64(s) => Time {
+            unix: *s,
+            nsec: 0,
+            loc: Loc::Utc,
+        },
         v => as_time(v).unwrap_or_else(|| now(ctx)),
     };
     let loc = Loc::load(zone, &ctx.clock.zone()).unwrap_or(Loc::Utc);
@@ -157,10 +195,10 @@ fn duration_round(d: i64) -> String {
         (60_000_000_000, "m"),
         (1_000_000_000, "s"),
     ];
-    units
-        .iter()
-        .find(|(size, _)| u > *size)
-        .map_or_else(|| "0s".to_string(), |(size, name)| format!("{}{name}", u / size))
+    units.iter().find(|(size, _)| u > *size).map_or_else(
+        || "0s".to_string(),
+        |(size, name)| format!("{}{name}", u / size),
+    )
 }
 
 /// A `time.Time` value in a template.
@@ -194,7 +232,10 @@ fn decode(s: &str) -> Option<Time> {
         ("U", _) => Loc::Utc,
         ("F", rest) => {
             let (offset, name) = rest.split_once(' ')?;
-            Loc::Fixed(Zone { name: name.to_string(), offset_seconds: offset.parse().ok()? })
+            Loc::Fixed(Zone {
+                name: name.to_string(),
+                offset_seconds: offset.parse().ok()?,
+            })
         }
         ("N", name) => Loc::Named(jiff::tz::TimeZone::get(name).ok()?),
         _ => return None,
@@ -216,26 +257,51 @@ impl Object for GoTime {
         let t = &self.t;
         let f = t.fields();
         let int = |i: i64| Some(Ok(Value::Int(i)));
-        let wrap = |t: Time| Some(Ok(Value::Object(Arc::new(GoTime { t, local: self.local.clone() }))));
-        let other = || args.first().and_then(as_time).ok_or_else(|| FuncError::failed("expected a time.Time"));
+        let wrap = |t: Time| {
+            Some(Ok(Value::Object(Arc::new(GoTime {
+                t,
+                local: self.local.clone(),
+            }))))
+        };
+        let other = || {
+            args.first()
+                .and_then(as_time)
+                .ok_or_else(|| FuncError::failed("expected a time.Time"))
+        };
         match name {
             INSTANT => Some(Ok(Value::from(encode(t)))),
             "Year" => int(f.year),
-            "Month" => Some(Ok(Value::Object(Arc::new(Named { type_name: "time.Month", number: i64::from(f.month) })))),
+            "Month" => Some(Ok(Value::Object(Arc::new(Named {
+                type_name: "time.Month",
+                number: i64::from(f.month),
+            })))),
             "Day" => int(i64::from(f.day)),
             "Hour" => int(i64::from(f.hour)),
             "Minute" => int(i64::from(f.min)),
             "Second" => int(i64::from(f.sec)),
             "Nanosecond" => int(i64::from(t.nsec)),
             "YearDay" => int(i64::from(f.yday)),
-            "Weekday" => Some(Ok(Value::Object(Arc::new(Named { type_name: "time.Weekday", number: f.weekday as i64 })))),
+            "Weekday" => Some(Ok(Value::Object(Arc::new(Named {
+                type_name: "time.Weekday",
+                number: f.weekday as i64,
+            })))),
             "Unix" => Some(Ok(Value::Int64(t.unix))),
-            "UnixMilli" => Some(Ok(Value::Int64(t.unix * 1000 + i64::from(t.nsec / 1_000_000)))),
-            "UnixMicro" => Some(Ok(Value::Int64(t.unix * 1_000_000 + i64::from(t.nsec / 1000)))),
-            "UnixNano" => Some(Ok(Value::Int64(t.unix.wrapping_mul(1_000_000_000).wrapping_add(i64::from(t.nsec))))),
+            "UnixMilli" => Some(Ok(Value::Int64(
+                t.unix * 1000 + i64::from(t.nsec / 1_000_000),
+            ))),
+            "UnixMicro" => Some(Ok(Value::Int64(
+                t.unix * 1_000_000 + i64::from(t.nsec / 1000),
+            ))),
+            "UnixNano" => Some(Ok(Value::Int64(
+                t.unix
+                    .wrapping_mul(1_000_000_000)
+                    .wrapping_add(i64::from(t.nsec)),
+            ))),
             "IsZero" => Some(Ok(Value::Bool(t.is_zero()))),
             "String" => Some(Ok(Value::from(t.go_string()))),
-            "Format" => Some(Ok(Value::from(t.format(args.first().and_then(Value::as_str).unwrap_or_default())))),
+            "Format" => Some(Ok(Value::from(
+                t.format(args.first().and_then(Value::as_str).unwrap_or_default()),
+            ))),
             "UTC" => wrap(t.in_loc(Loc::Utc)),
             "Local" => wrap(t.in_loc(Loc::Fixed(self.local.clone()))),
             "AddDate" => {
@@ -258,10 +324,28 @@ struct Named {
 }
 
 const MONTH_NAMES: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const DAY_NAMES: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DAY_NAMES: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 
 impl Object for Named {
     fn type_name(&self) -> &str {
@@ -300,8 +384,18 @@ mod tests {
 
     #[test]
     fn instants_round_trip_through_objects() {
-        let t = Time { unix: 1_700_000_000, nsec: 5, loc: Loc::Fixed(Zone { name: "CET".into(), offset_seconds: 3600 }) };
-        let v = Value::Object(Arc::new(GoTime { t: t.clone(), local: Zone::utc() }));
+        let t = Time {
+            unix: 1_700_000_000,
+            nsec: 5,
+            loc: Loc::Fixed(Zone {
+                name: "CET".into(),
+                offset_seconds: 3600,
+            }),
+        };
+        let v = Value::Object(Arc::new(GoTime {
+            t: t.clone(),
+            local: Zone::utc(),
+        }));
         let back = as_time(&v).unwrap();
         assert_eq!((back.unix, back.nsec), (t.unix, t.nsec));
         assert_eq!(v.to_string(), "2023-11-14 23:13:20.000000005 +0100 CET");

@@ -12,7 +12,12 @@ pub fn tlv(tag: u8, contents: &[u8]) -> Vec<u8> {
     if len < 0x80 {
         out.push(len as u8);
     } else {
-        let bytes: Vec<u8> = len.to_be_bytes().iter().copied().skip_while(|&b| b == 0).collect();
+        let bytes: Vec<u8> = len
+            .to_be_bytes()
+            .iter()
+            .copied()
+            .skip_while(|&b| b == 0)
+            .collect();
         out.push(0x80 | bytes.len() as u8);
         out.extend_from_slice(&bytes);
     }
@@ -67,7 +72,22 @@ pub fn octets(bytes: &[u8]) -> Vec<u8> {
 /// Go's `asn1` string choice: PrintableString when every character allows it, else UTF8String.
 pub fn go_string(s: &str) -> Vec<u8> {
     let printable = s.bytes().all(|b| {
-        b.is_ascii_alphanumeric() || matches!(b, b' ' | b'\'' | b'(' | b')' | b'+' | b',' | b'-' | b'.' | b'/' | b':' | b'=' | b'?' | b'*')
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b' ' | b'\''
+                    | b'('
+                    | b')'
+                    | b'+'
+                    | b','
+                    | b'-'
+                    | b'.'
+                    | b'/'
+                    | b':'
+                    | b'='
+                    | b'?'
+                    | b'*'
+            )
     });
     tlv(if printable { 0x13 } else { 0x0c }, s.as_bytes())
 }
@@ -92,7 +112,11 @@ pub fn pem_decode(text: &str) -> Option<(String, Vec<u8>)> {
     let kind = &after[..kind_end];
     let body = &after[kind_end + 5..];
     let end = body.find(&format!("-----END {kind}-----"))?;
-    let lines: String = body[..end].lines().filter(|l| !l.contains(':')).collect::<Vec<_>>().concat();
+    let lines: String = body[..end]
+        .lines()
+        .filter(|l| !l.contains(':'))
+        .collect::<Vec<_>>()
+        .concat();
     let der = b64_decode(lines.trim().as_bytes()).ok()?;
     Some((kind.to_string(), der))
 }
@@ -124,7 +148,14 @@ pub fn read(input: &[u8]) -> Option<(Element<'_>, &[u8])> {
     };
     let end = header.checked_add(len)?;
     let raw = input.get(..end)?;
-    Some((Element { tag, contents: &raw[header..], raw }, &input[end..]))
+    Some((
+        Element {
+            tag,
+            contents: &raw[header..],
+            raw,
+        },
+        &input[end..],
+    ))
 }
 
 /// The elements inside a constructed element.
@@ -145,7 +176,10 @@ mod tests {
 
     #[test]
     fn encodes_like_go_asn1() {
-        assert_eq!(oid(&[1, 2, 840, 113_549, 1, 1, 11]), vec![6, 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 11]);
+        assert_eq!(
+            oid(&[1, 2, 840, 113_549, 1, 1, 11]),
+            vec![6, 9, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 1, 1, 11]
+        );
         assert_eq!(uint(&[0x80]), vec![2, 2, 0, 0x80]);
         assert_eq!(uint(&[0, 0, 5]), vec![2, 1, 5]);
         assert_eq!(tlv(4, &[0; 200])[..3], [4, 0x81, 200]);
@@ -157,8 +191,12 @@ mod tests {
     fn pem_round_trip() {
         let text = pem("TEST", &[1, 2, 3]);
         assert_eq!(text, "-----BEGIN TEST-----\nAQID\n-----END TEST-----\n");
-        assert_eq!(pem_decode(&text).unwrap(), ("TEST".to_string(), vec![1, 2, 3]));
-        let (e, rest) = read(&seq(&[uint(&[7])])).unwrap();
+        assert_eq!(
+            pem_decode(&text).unwrap(),
+            ("TEST".to_string(), vec![1, 2, 3])
+        );
+        let encoded = seq(&[uint(&[7])]);
+        let (e, rest) = read(&encoded).unwrap();
         assert!(rest.is_empty());
         assert_eq!(children(e.contents).unwrap()[0].contents, &[7]);
     }

@@ -91,7 +91,9 @@ pub fn register(map: &mut FuncMap) {
     for name in ["deepCopy", "mustDeepCopy"] {
         add(map, name, &[Any], None, |_, a| match a[0] {
             // copystructure reflects on the nil interface and panics.
-            Value::Nil => Err(FuncError::failed("reflect: call of reflect.Value.Type on zero Value")),
+            Value::Nil => Err(FuncError::failed(
+                "reflect: call of reflect.Value.Type on zero Value",
+            )),
             _ => Ok(a[0].clone()),
         });
     }

@@ -57,10 +57,28 @@ pub struct Time {
 pub const ZERO_UNIX: i64 = -62_135_596_800;
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const DAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const DAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 
 /// The civil date of a day count since 1970-01-01 (proleptic Gregorian).
 pub fn civil(days: i64) -> (i64, u32, u32) {
@@ -78,7 +96,10 @@ pub fn civil(days: i64) -> (i64, u32, u32) {
 /// Days since 1970-01-01 of a civil date; months and days may be out of range (Go's
 /// `time.Date` normalises them).
 pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let (year, month) = (year + (month - 1).div_euclid(12), (month - 1).rem_euclid(12) + 1);
+    let (year, month) = (
+        year + (month - 1).div_euclid(12),
+        (month - 1).rem_euclid(12) + 1,
+    );
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y.rem_euclid(400);
@@ -118,12 +139,20 @@ pub struct Fields {
 impl Time {
     /// Go's zero time, `0001-01-01 00:00:00 +0000 UTC`.
     pub fn zero() -> Time {
-        Time { unix: ZERO_UNIX, nsec: 0, loc: Loc::Utc }
+        Time {
+            unix: ZERO_UNIX,
+            nsec: 0,
+            loc: Loc::Utc,
+        }
     }
 
     /// The same instant in another location.
     pub fn in_loc(&self, loc: Loc) -> Time {
-        Time { unix: self.unix, nsec: self.nsec, loc }
+        Time {
+            unix: self.unix,
+            nsec: self.nsec,
+            loc,
+        }
     }
 
     /// The local calendar fields.
@@ -160,7 +189,8 @@ impl Time {
 
     /// `Time.Add(d)`.
     pub fn add(&self, nanos: i64) -> Time {
-        let total = i128::from(self.unix) * 1_000_000_000 + i128::from(self.nsec) + i128::from(nanos);
+        let total =
+            i128::from(self.unix) * 1_000_000_000 + i128::from(self.nsec) + i128::from(nanos);
         Time {
             unix: total.div_euclid(1_000_000_000) as i64,
             nsec: total.rem_euclid(1_000_000_000) as u32,
@@ -204,7 +234,11 @@ impl Time {
     }
 
     fn format_chunk(&self, out: &mut String, std: Std, f: &Fields) {
-        let hour12 = if f.hour % 12 == 0 { 12 } else { f.hour % 12 };
+        let hour12 = if f.hour.is_multiple_of(12) {
+            12
+        } else {
+            f.hour % 12
+        };
         match std {
             Std::Year => pad(out, f.year.abs() % 100, 2),
             Std::LongYear => pad(out, f.year, 4),
@@ -339,11 +373,20 @@ enum Std {
     Pm,
     Tz(TzKind),
     TzName,
-    Frac { digits: usize, trim: bool, sep: char },
+    Frac {
+        digits: usize,
+        trim: bool,
+        sep: char,
+    },
 }
 
 const fn tz(iso: bool, colon: bool, short: bool, seconds: bool) -> Std {
-    Std::Tz(TzKind { iso, colon, short, seconds })
+    Std::Tz(TzKind {
+        iso,
+        colon,
+        short,
+        seconds,
+    })
 }
 
 /// Go's `nextStdChunk`: the literal prefix, the next layout element, and the rest.
@@ -359,8 +402,14 @@ fn next_chunk(layout: &str) -> (&str, Option<Std>, &str) {
             b'M' if at(i, "Mon") && !lower_after(i + 3) => Some((Std::WeekDay, 3)),
             b'M' if at(i, "MST") => Some((Std::TzName, 3)),
             b'0' if b.get(i + 1).is_some_and(|c| (b'1'..=b'6').contains(c)) => {
-                let std = [Std::ZeroMonth, Std::ZeroDay, Std::ZeroHour12, Std::ZeroMinute, Std::ZeroSecond, Std::Year]
-                    [usize::from(b[i + 1] - b'1')];
+                let std = [
+                    Std::ZeroMonth,
+                    Std::ZeroDay,
+                    Std::ZeroHour12,
+                    Std::ZeroMinute,
+                    Std::ZeroSecond,
+                    Std::Year,
+                ][usize::from(b[i + 1] - b'1')];
                 Some((std, 2))
             }
             b'0' if at(i, "002") => Some((Std::ZeroYearDay, 3)),
@@ -368,7 +417,9 @@ fn next_chunk(layout: &str) -> (&str, Option<Std>, &str) {
             b'1' => Some((Std::NumMonth, 1)),
             b'2' if at(i, "2006") => Some((Std::LongYear, 4)),
             b'2' => Some((Std::Day, 1)),
-            b'_' if at(i, "_2006") => return (&layout[..i + 1], Some(Std::LongYear), &layout[i + 5..]),
+            b'_' if at(i, "_2006") => {
+                return (&layout[..i + 1], Some(Std::LongYear), &layout[i + 5..])
+            }
             b'_' if at(i, "_2") => Some((Std::UnderDay, 2)),
             b'_' if at(i, "__2") => Some((Std::UnderYearDay, 3)),
             b'3' => Some((Std::Hour12, 1)),
@@ -395,7 +446,11 @@ fn next_chunk(layout: &str) -> (&str, Option<Std>, &str) {
                 if b.get(j).is_some_and(u8::is_ascii_digit) {
                     None
                 } else {
-                    let std = Std::Frac { digits: j - i - 1, trim: ch == b'9', sep: char::from(b[i]) };
+                    let std = Std::Frac {
+                        digits: j - i - 1,
+                        trim: ch == b'9',
+                        sep: char::from(b[i]),
+                    };
                     Some((std, j - i))
                 }
             }
@@ -463,7 +518,10 @@ fn getnum(s: &str, fixed: bool) -> Option<(i64, &str)> {
         }
         return Some((i64::from(b[0] - b'0'), &s[1..]));
     }
-    Some((i64::from(b[0] - b'0') * 10 + i64::from(b[1] - b'0'), &s[2..]))
+    Some((
+        i64::from(b[0] - b'0') * 10 + i64::from(b[1] - b'0'),
+        &s[2..],
+    ))
 }
 
 /// Case-insensitive prefix lookup in a name table.
@@ -471,7 +529,8 @@ fn lookup<'a>(table: &[&str], value: &'a str, len: Option<usize>) -> Option<(usi
     table.iter().enumerate().find_map(|(i, name)| {
         let name = len.map_or(*name, |n| &name[..n]);
         let head = value.get(..name.len())?;
-        head.eq_ignore_ascii_case(name).then(|| (i, &value[name.len()..]))
+        head.eq_ignore_ascii_case(name)
+            .then(|| (i, &value[name.len()..]))
     })
 }
 
@@ -514,13 +573,17 @@ fn zone_name_len(value: &str) -> Option<usize> {
     if value.starts_with("ChST") || value.starts_with("MeST") {
         return Some(4);
     }
-    if value.starts_with("GMT") {
-        return Some(3 + signed_offset_len(&value[3..]));
+    if let Some(rest) = value.strip_prefix("GMT") {
+        return Some(3 + signed_offset_len(rest));
     }
     if b[0] == b'+' || b[0] == b'-' {
         return Some(signed_offset_len(value)).filter(|&n| n > 0);
     }
-    let upper = b.iter().take(6).take_while(|c| c.is_ascii_uppercase()).count();
+    let upper = b
+        .iter()
+        .take(6)
+        .take_while(|c| c.is_ascii_uppercase())
+        .count();
     match upper {
         5 if b[4] == b'T' => Some(5),
         4 if b[3] == b'T' || value.starts_with("WITA") => Some(4),
@@ -567,7 +630,11 @@ pub fn parse(layout: &str, value: &str, local: &Zone) -> Result<Time, String> {
         value = skip(value, prefix).ok_or_else(|| parse_error(alayout, avalue, prefix, value))?;
         let Some(std) = std else {
             if !value.is_empty() {
-                return Err(format!("parsing time {}: extra text: {}", quote(avalue), quote(value)));
+                return Err(format!(
+                    "parsing time {}: extra text: {}",
+                    quote(avalue),
+                    quote(value)
+                ));
             }
             break;
         };
@@ -607,7 +674,11 @@ pub fn parse(layout: &str, value: &str, local: &Zone) -> Result<Time, String> {
                     lookup(&DAYS, value, (std == Std::WeekDay).then_some(3)).map(|(_, rest)| rest)
                 }
                 Std::Day | Std::UnderDay | Std::ZeroDay => {
-                    let v = if std == Std::UnderDay { value.strip_prefix(' ').unwrap_or(value) } else { value };
+                    let v = if std == Std::UnderDay {
+                        value.strip_prefix(' ').unwrap_or(value)
+                    } else {
+                        value
+                    };
                     let (d, rest) = getnum(v, std == Std::ZeroDay)?;
                     day = d;
                     Some(rest)
@@ -671,7 +742,11 @@ pub fn parse(layout: &str, value: &str, local: &Zone) -> Result<Time, String> {
                 }
                 Std::PM | Std::Pm => {
                     let p = value.get(..2)?;
-                    let (upper_am, upper_pm) = if std == Std::PM { ("AM", "PM") } else { ("am", "pm") };
+                    let (upper_am, upper_pm) = if std == Std::PM {
+                        ("AM", "PM")
+                    } else {
+                        ("am", "pm")
+                    };
                     if p == upper_pm {
                         pm = true;
                     } else if p == upper_am {
@@ -700,7 +775,12 @@ pub fn parse(layout: &str, value: &str, local: &Zone) -> Result<Time, String> {
                         }
                         (&value[1..3], &value[4..6], &value[7..9], &value[9..])
                     } else if k.seconds {
-                        (value.get(1..3)?, value.get(3..5)?, value.get(5..7)?, &value[7..])
+                        (
+                            value.get(1..3)?,
+                            value.get(3..5)?,
+                            value.get(5..7)?,
+                            &value[7..],
+                        )
                     } else {
                         (value.get(1..3)?, value.get(3..5)?, "00", &value[5..])
                     };
@@ -722,7 +802,11 @@ pub fn parse(layout: &str, value: &str, local: &Zone) -> Result<Time, String> {
                     zone_name = value[..n].to_string();
                     Some(&value[n..])
                 }
-                Std::Frac { digits, trim: false, .. } => {
+                Std::Frac {
+                    digits,
+                    trim: false,
+                    ..
+                } => {
                     let n = 1 + digits;
                     if value.len() < n {
                         return None;
@@ -735,14 +819,21 @@ pub fn parse(layout: &str, value: &str, local: &Zone) -> Result<Time, String> {
                     if vb.len() < 2 || !matches!(vb[0], b'.' | b',') || !vb[1].is_ascii_digit() {
                         return Some(value);
                     }
-                    let i = vb[1..].iter().take(9).take_while(|c| c.is_ascii_digit()).count();
+                    let i = vb[1..]
+                        .iter()
+                        .take(9)
+                        .take_while(|c| c.is_ascii_digit())
+                        .count();
                     nsec = nanos(value, 1 + i).ok()?;
                     Some(&value[1 + i..])
                 }
             }
         })();
         if !range_err.is_empty() {
-            return Err(format!("parsing time {}: {range_err} out of range", quote(avalue)));
+            return Err(format!(
+                "parsing time {}: {range_err} out of range",
+                quote(avalue)
+            ));
         }
         value = ok.ok_or_else(|| parse_error(alayout, avalue, std_str, before))?;
     }
@@ -752,12 +843,19 @@ pub fn parse(layout: &str, value: &str, local: &Zone) -> Result<Time, String> {
         hour = 0;
     }
     if yday >= 0 {
-        let (m, d) = yday_to_date(year, yday).ok_or_else(|| format!("parsing time {}: day-of-year out of range", quote(avalue)))?;
+        let (m, d) = yday_to_date(year, yday)
+            .ok_or_else(|| format!("parsing time {}: day-of-year out of range", quote(avalue)))?;
         if month >= 0 && month != m {
-            return Err(format!("parsing time {}: day-of-year does not match month", quote(avalue)));
+            return Err(format!(
+                "parsing time {}: day-of-year does not match month",
+                quote(avalue)
+            ));
         }
         if day >= 0 && day != d {
-            return Err(format!("parsing time {}: day-of-year does not match day", quote(avalue)));
+            return Err(format!(
+                "parsing time {}: day-of-year does not match day",
+                quote(avalue)
+            ));
         }
         (month, day) = (m, d);
     } else {
@@ -779,20 +877,42 @@ pub fn parse(layout: &str, value: &str, local: &Zone) -> Result<Time, String> {
         let t = date(year, month, day, secs, nsec, Loc::Utc);
         let unix = t.unix - i64::from(off);
         if off == local.offset_seconds && (zone_name.is_empty() || zone_name == local.name) {
-            return Ok(Time { unix, nsec, loc: local_loc });
+            return Ok(Time {
+                unix,
+                nsec,
+                loc: local_loc,
+            });
         }
-        return Ok(Time { unix, nsec, loc: Loc::Fixed(Zone { name: zone_name, offset_seconds: off }) });
+        return Ok(Time {
+            unix,
+            nsec,
+            loc: Loc::Fixed(Zone {
+                name: zone_name,
+                offset_seconds: off,
+            }),
+        });
     }
     if !zone_name.is_empty() {
         let t = date(year, month, day, secs, nsec, Loc::Utc);
         if zone_name == local.name {
-            return Ok(Time { unix: t.unix - i64::from(local.offset_seconds), nsec, loc: local_loc });
+            return Ok(Time {
+                unix: t.unix - i64::from(local.offset_seconds),
+                nsec,
+                loc: local_loc,
+            });
         }
         let offset = match zone_name.strip_prefix("GMT") {
             Some(h) if !h.is_empty() => small_atoi(h).unwrap_or(0) as i32 * 3600,
             _ => 0,
         };
-        return Ok(Time { unix: t.unix, nsec, loc: Loc::Fixed(Zone { name: zone_name, offset_seconds: offset }) });
+        return Ok(Time {
+            unix: t.unix,
+            nsec,
+            loc: Loc::Fixed(Zone {
+                name: zone_name,
+                offset_seconds: offset,
+            }),
+        });
     }
     Ok(date(year, month, day, secs, nsec, local_loc))
 }
@@ -889,7 +1009,11 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
             return Err(invalid());
         }
         let int_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
-        let v: u128 = if int_len == 0 { 0 } else { s[..int_len].parse().map_err(|_| invalid())? };
+        let v: u128 = if int_len == 0 {
+            0
+        } else {
+            s[..int_len].parse().map_err(|_| invalid())?
+        };
         if v > 1 << 63 {
             return Err(invalid());
         }
@@ -910,7 +1034,10 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
         if int_len == 0 && !post {
             return Err(invalid());
         }
-        let unit_len = s.bytes().take_while(|c| *c != b'.' && !c.is_ascii_digit()).count();
+        let unit_len = s
+            .bytes()
+            .take_while(|c| *c != b'.' && !c.is_ascii_digit())
+            .count();
         if unit_len == 0 {
             return Err(format!("time: missing unit in duration {}", quote(orig)));
         }
@@ -923,7 +1050,13 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
             "s" => 1_000_000_000,
             "m" => 60_000_000_000,
             "h" => 3_600_000_000_000,
-            _ => return Err(format!("time: unknown unit {} in duration {}", quote(unit_name), quote(orig))),
+            _ => {
+                return Err(format!(
+                    "time: unknown unit {} in duration {}",
+                    quote(unit_name),
+                    quote(orig)
+                ))
+            }
         };
         if v > (1u128 << 63) / unit {
             return Err(invalid());
@@ -951,25 +1084,51 @@ mod tests {
     use super::*;
 
     fn utc(unix: i64) -> Time {
-        Time { unix, nsec: 0, loc: Loc::Utc }
+        Time {
+            unix,
+            nsec: 0,
+            loc: Loc::Utc,
+        }
     }
 
     #[test]
     fn formats_reference_layouts() {
-        let t = Time { unix: 1_136_239_445, nsec: 123_456_000, loc: Loc::Utc };
-        assert_eq!(t.format("2006-01-02T15:04:05Z07:00"), "2006-01-02T22:04:05Z");
-        assert_eq!(t.format("Mon Jan _2 3:04:05.000 PM MST 2006"), "Mon Jan  2 10:04:05.123 PM UTC 2006");
-        assert_eq!(t.format("Monday January 02 06 .999999999 002 __2"), "Monday January 02 06 .123456 002   2");
+        let t = Time {
+            unix: 1_136_239_445,
+            nsec: 123_456_000,
+            loc: Loc::Utc,
+        };
+        assert_eq!(
+            t.format("2006-01-02T15:04:05Z07:00"),
+            "2006-01-02T22:04:05Z"
+        );
+        assert_eq!(
+            t.format("Mon Jan _2 3:04:05.000 PM MST 2006"),
+            "Mon Jan  2 10:04:05.123 PM UTC 2006"
+        );
+        assert_eq!(
+            t.format("Monday January 02 06 .999999999 002 __2"),
+            "Monday January 02 06 .123456 002   2"
+        );
         assert_eq!(t.go_string(), "2006-01-02 22:04:05.123456 +0000 UTC");
         assert_eq!(Time::zero().go_string(), "0001-01-01 00:00:00 +0000 UTC");
-        let fixed = t.in_loc(Loc::Fixed(Zone { name: String::new(), offset_seconds: -7 * 3600 - 1800 }));
-        assert_eq!(fixed.format("15:04 -07:00 MST Z0700"), "14:34 -07:30 -0730 -0730");
+        let fixed = t.in_loc(Loc::Fixed(Zone {
+            name: String::new(),
+            offset_seconds: -7 * 3600 - 1800,
+        }));
+        assert_eq!(
+            fixed.format("15:04 -07:00 MST Z0700"),
+            "14:34 -07:30 -0730 -0730"
+        );
     }
 
     #[test]
     fn parses_like_go() {
         let z = Zone::utc();
-        assert_eq!(parse("2006-01-02", "2024-02-29", &z).unwrap().unix, 1_709_164_800);
+        assert_eq!(
+            parse("2006-01-02", "2024-02-29", &z).unwrap().unix,
+            1_709_164_800
+        );
         let t = parse(time_rfc3339(), "2024-05-06T07:08:09+02:00", &z).unwrap();
         assert_eq!(t.go_string(), "2024-05-06 07:08:09 +0200 +0200");
         assert_eq!(
@@ -980,13 +1139,24 @@ mod tests {
             parse("2006-01-02", "x", &z).unwrap_err(),
             "parsing time \"x\" as \"2006-01-02\": cannot parse \"x\" as \"2006\""
         );
-        assert_eq!(parse("2006-01-02", "2024-02-30", &z).unwrap_err(), "parsing time \"2024-02-30\": day out of range");
+        assert_eq!(
+            parse("2006-01-02", "2024-02-30", &z).unwrap_err(),
+            "parsing time \"2024-02-30\": day out of range"
+        );
         assert_eq!(
             parse("2006", "2024x", &z).unwrap_err(),
             "parsing time \"2024x\": extra text: \"x\""
         );
-        assert_eq!(parse("15:04:05", "10:11:12.5", &z).unwrap().nsec, 500_000_000);
-        assert_eq!(parse("Jan 2 2006 3PM", "feb 3 2020 4PM", &z).unwrap().format("2006-01-02 15"), "2020-02-03 16");
+        assert_eq!(
+            parse("15:04:05", "10:11:12.5", &z).unwrap().nsec,
+            500_000_000
+        );
+        assert_eq!(
+            parse("Jan 2 2006 3PM", "feb 3 2020 4PM", &z)
+                .unwrap()
+                .format("2006-01-02 15"),
+            "2020-02-03 16"
+        );
     }
 
     fn time_rfc3339() -> &'static str {
@@ -1002,9 +1172,18 @@ mod tests {
         assert_eq!(duration_string(2_000_000), "2ms");
         assert_eq!(parse_duration("1h30m").unwrap(), 5_400_000_000_000);
         assert_eq!(parse_duration("-1.5s").unwrap(), -1_500_000_000);
-        assert_eq!(parse_duration("x").unwrap_err(), "time: invalid duration \"x\"");
-        assert_eq!(parse_duration("1").unwrap_err(), "time: missing unit in duration \"1\"");
-        assert_eq!(parse_duration("1d").unwrap_err(), "time: unknown unit \"d\" in duration \"1d\"");
+        assert_eq!(
+            parse_duration("x").unwrap_err(),
+            "time: invalid duration \"x\""
+        );
+        assert_eq!(
+            parse_duration("1").unwrap_err(),
+            "time: missing unit in duration \"1\""
+        );
+        assert_eq!(
+            parse_duration("1d").unwrap_err(),
+            "time: unknown unit \"d\" in duration \"1d\""
+        );
         assert_eq!(utc(0).add_date(0, 1, 31).format("2006-01-02"), "1970-03-04");
     }
 }

@@ -511,8 +511,14 @@ mod tests {
             decode("[1 2]").unwrap_err(),
             "invalid character '2' after array element"
         );
-        assert_eq!(decode("tru").unwrap_err(), "invalid character ' ' in literal true (expecting 'e')");
-        assert_eq!(decode("1.").unwrap_err(), "invalid character ' ' after decimal point in numeric literal");
+        assert_eq!(
+            decode("tru").unwrap_err(),
+            "invalid character ' ' in literal true (expecting 'e')"
+        );
+        assert_eq!(
+            decode("1.").unwrap_err(),
+            "invalid character ' ' after decimal point in numeric literal"
+        );
         assert_eq!(decode("\"a").unwrap_err(), "unexpected end of JSON input");
         assert_eq!(
             decode("trux").unwrap_err(),

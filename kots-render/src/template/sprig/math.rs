@@ -352,7 +352,7 @@ mod tests {
         assert_eq!(round(123.555_555, 3, 0.5), 123.556);
         assert_eq!(round(123.555_555, 3, 0.6), 123.555);
         assert_eq!(round(-2.5, 0, 0.5), -3.0);
-        assert_eq!(go_max(f64::NAN, 1.0).is_nan(), true);
-        assert_eq!(go_min(-0.0, 0.0).is_sign_negative(), true);
+        assert!(go_max(f64::NAN, 1.0).is_nan());
+        assert!(go_min(-0.0, 0.0).is_sign_negative());
     }
 }

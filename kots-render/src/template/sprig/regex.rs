@@ -16,21 +16,36 @@ use super::{add, int_arg, str_arg};
 pub fn register(map: &mut FuncMap) {
     use Ty::{Int, String as S};
     add(map, "regexMatch", &[S, S], None, |_, a| {
-        Ok(compile(str_arg(a, 0)).is_ok_and(|re| re.is_match(str_arg(a, 1))).into())
+        Ok(compile(str_arg(a, 0))
+            .is_ok_and(|re| re.is_match(str_arg(a, 1)))
+            .into())
     });
     add(map, "mustRegexMatch", &[S, S], None, |_, a| {
-        Ok(compile(str_arg(a, 0)).map_err(FuncError::Failed)?.is_match(str_arg(a, 1)).into())
+        Ok(compile(str_arg(a, 0))
+            .map_err(FuncError::Failed)?
+            .is_match(str_arg(a, 1))
+            .into())
     });
     add(map, "regexFindAll", &[S, S, Int], None, |_, a| {
-        Ok(strings(find_all(&must(str_arg(a, 0))?, str_arg(a, 1), int_arg(a, 2))))
+        Ok(strings(find_all(
+            &must(str_arg(a, 0))?,
+            str_arg(a, 1),
+            int_arg(a, 2),
+        )))
     });
     add(map, "mustRegexFindAll", &[S, S, Int], None, |_, a| {
         let re = compile(str_arg(a, 0)).map_err(FuncError::Failed)?;
         Ok(strings(find_all(&re, str_arg(a, 1), int_arg(a, 2))))
     });
-    add(map, "regexFind", &[S, S], None, |_, a| Ok(find(&must(str_arg(a, 0))?, str_arg(a, 1)).into()));
+    add(map, "regexFind", &[S, S], None, |_, a| {
+        Ok(find(&must(str_arg(a, 0))?, str_arg(a, 1)).into())
+    });
     add(map, "mustRegexFind", &[S, S], None, |_, a| {
-        Ok(find(&compile(str_arg(a, 0)).map_err(FuncError::Failed)?, str_arg(a, 1)).into())
+        Ok(find(
+            &compile(str_arg(a, 0)).map_err(FuncError::Failed)?,
+            str_arg(a, 1),
+        )
+        .into())
     });
     add(map, "regexReplaceAll", &[S, S, S], None, |_, a| {
         Ok(replace_all(&must(str_arg(a, 0))?, str_arg(a, 1), str_arg(a, 2), true).into())
@@ -42,20 +57,33 @@ pub fn register(map: &mut FuncMap) {
     add(map, "regexReplaceAllLiteral", &[S, S, S], None, |_, a| {
         Ok(replace_all(&must(str_arg(a, 0))?, str_arg(a, 1), str_arg(a, 2), false).into())
     });
-    add(map, "mustRegexReplaceAllLiteral", &[S, S, S], None, |_, a| {
-        let re = compile(str_arg(a, 0)).map_err(FuncError::Failed)?;
-        Ok(replace_all(&re, str_arg(a, 1), str_arg(a, 2), false).into())
-    });
+    add(
+        map,
+        "mustRegexReplaceAllLiteral",
+        &[S, S, S],
+        None,
+        |_, a| {
+            let re = compile(str_arg(a, 0)).map_err(FuncError::Failed)?;
+            Ok(replace_all(&re, str_arg(a, 1), str_arg(a, 2), false).into())
+        },
+    );
     add(map, "regexSplit", &[S, S, Int], None, |_, a| {
         let pattern = str_arg(a, 0);
-        Ok(strings(split(&must(pattern)?, pattern, str_arg(a, 1), int_arg(a, 2))))
+        Ok(strings(split(
+            &must(pattern)?,
+            pattern,
+            str_arg(a, 1),
+            int_arg(a, 2),
+        )))
     });
     add(map, "mustRegexSplit", &[S, S, Int], None, |_, a| {
         let pattern = str_arg(a, 0);
         let re = compile(pattern).map_err(FuncError::Failed)?;
         Ok(strings(split(&re, pattern, str_arg(a, 1), int_arg(a, 2))))
     });
-    add(map, "regexQuoteMeta", &[S], None, |_, a| Ok(quote_meta(str_arg(a, 0)).into()));
+    add(map, "regexQuoteMeta", &[S], None, |_, a| {
+        Ok(quote_meta(str_arg(a, 0)).into())
+    });
 }
 
 fn strings(items: Vec<&str>) -> Value {
@@ -65,14 +93,19 @@ fn strings(items: Vec<&str>) -> Value {
 /// `regexp.MustCompile`: the panic message of a bad pattern.
 fn must(pattern: &str) -> Result<Regex, FuncError> {
     compile(pattern).map_err(|e| {
-        let shown = if can_backquote(pattern) { format!("`{pattern}`") } else { gofmt::quote(pattern) };
+        let shown = if can_backquote(pattern) {
+            format!("`{pattern}`")
+        } else {
+            gofmt::quote(pattern)
+        };
         FuncError::failed(format!("regexp: Compile({shown}): {e}"))
     })
 }
 
 /// Go's `strconv.CanBackquote`.
 fn can_backquote(s: &str) -> bool {
-    s.chars().all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c < ' ' || c == '\u{7f}')))
+    s.chars()
+        .all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c < ' ' || c == '\u{7f}')))
 }
 
 /// `regexp.Compile`, with Go's error text for the common syntax errors.
@@ -91,7 +124,10 @@ fn translate(pattern: &str) -> Result<String, String> {
         match c {
             '\\' => {
                 let Some((_, e)) = chars.next() else {
-                    return Err(format!("error parsing regexp: trailing backslash at end of expression: ``"));
+                    return Err(
+                        "error parsing regexp: trailing backslash at end of expression: ``"
+                            .to_string(),
+                    );
                 };
                 match e {
                     'd' => out.push_str("[0-9]"),
@@ -113,7 +149,9 @@ fn translate(pattern: &str) -> Result<String, String> {
                             chars.next();
                         }
                     }
-                    e if e.is_ascii() && !e.is_ascii_alphanumeric() => out.push_str(&regex::escape(&e.to_string())),
+                    e if e.is_ascii() && !e.is_ascii_alphanumeric() => {
+                        out.push_str(&regex::escape(&e.to_string()))
+                    }
                     e => {
                         out.push('\\');
                         out.push(e);
@@ -122,7 +160,10 @@ fn translate(pattern: &str) -> Result<String, String> {
             }
             '[' if class_depth > 0 => {
                 // Inside a Go class `[` is a literal, except for a POSIX class `[:alpha:]`.
-                let posix = pattern[i..].starts_with("[:").then(|| pattern[i..].find(":]")).flatten();
+                let posix = pattern[i..]
+                    .starts_with("[:")
+                    .then(|| pattern[i..].find(":]"))
+                    .flatten();
                 match posix {
                     Some(end) => {
                         let class = &pattern[i..i + end + 2];
@@ -202,7 +243,9 @@ fn go_error(pattern: &str, err: &regex::Error) -> String {
         "missing argument to repetition operator"
     } else if text.contains("invalid character class range") {
         "invalid character class range"
-    } else if text.contains("unrecognized escape") || text.contains("backreferences are not supported") {
+    } else if text.contains("unrecognized escape")
+        || text.contains("backreferences are not supported")
+    {
         "invalid escape sequence"
     } else if text.contains("look-around") || text.contains("unrecognized flag") {
         "invalid or unsupported Perl syntax"
@@ -250,7 +293,10 @@ fn match_spans(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
 
 /// `FindAllString(s, n)`.
 fn find_all<'a>(re: &Regex, s: &'a str, n: i64) -> Vec<&'a str> {
-    match_spans(re, s, n).into_iter().map(|(a, b)| &s[a..b]).collect()
+    match_spans(re, s, n)
+        .into_iter()
+        .map(|(a, b)| &s[a..b])
+        .collect()
 }
 
 /// `Regexp.Split(s, n)`.
@@ -287,7 +333,9 @@ fn replace_all(re: &Regex, src: &str, repl: &str, expand_template: bool) -> Stri
     let mut search = 0;
     let mut locs = re.capture_locations();
     while search <= src.len() {
-        let Some(m) = re.captures_read_at(&mut locs, src, search) else { break };
+        let Some(m) = re.captures_read_at(&mut locs, src, search) else {
+            break;
+        };
         let (a0, a1) = (m.start(), m.end());
         out.push_str(&src[last_end..a0]);
         if a1 > last_end || a0 == 0 {
@@ -361,7 +409,10 @@ fn extract(s: &str) -> Option<(&str, &str)> {
 
 /// A group number as Go's `extract` reads one: ASCII digits, below 10^8, no leading zero.
 fn group_number(name: &str) -> Option<usize> {
-    if !name.bytes().all(|b| b.is_ascii_digit()) || name.len() > 9 || (name.len() > 1 && name.starts_with('0')) {
+    if !name.bytes().all(|b| b.is_ascii_digit())
+        || name.len() > 9
+        || (name.len() > 1 && name.starts_with('0'))
+    {
         return None;
     }
     name.parse().ok().filter(|&n: &usize| n < 100_000_000 + 10)
@@ -410,9 +461,15 @@ mod tests {
 
     #[test]
     fn replace_and_expand_like_go() {
-        assert_eq!(replace_all(&re("a(x*)b"), "-ab-axxb-", "${1}W", true), "-W-xxW-");
+        assert_eq!(
+            replace_all(&re("a(x*)b"), "-ab-axxb-", "${1}W", true),
+            "-W-xxW-"
+        );
         assert_eq!(replace_all(&re("a(x*)b"), "-ab-axxb-", "$1W", true), "---");
-        assert_eq!(replace_all(&re("a(?P<x>x*)b"), "axxb", "[$x][$$][$]", true), "[xx][$][$]");
+        assert_eq!(
+            replace_all(&re("a(?P<x>x*)b"), "axxb", "[$x][$$][$]", true),
+            "[xx][$][$]"
+        );
         assert_eq!(replace_all(&re("a*"), "baaac", "-", true), "-b-c-");
         assert_eq!(replace_all(&re("a(x*)b"), "axb", "${1}", false), "${1}");
     }
@@ -427,9 +484,15 @@ mod tests {
 
     #[test]
     fn errors_read_like_go() {
-        assert_eq!(compile("(").unwrap_err(), "error parsing regexp: missing closing ): `(`");
+        assert_eq!(
+            compile("(").unwrap_err(),
+            "error parsing regexp: missing closing ): `(`"
+        );
         let e = must("a(").unwrap_err().to_string();
-        assert_eq!(e, "regexp: Compile(`a(`): error parsing regexp: missing closing ): `a(`");
+        assert_eq!(
+            e,
+            "regexp: Compile(`a(`): error parsing regexp: missing closing ): `a(`"
+        );
         assert_eq!(quote_meta("1.5*[x]"), r"1\.5\*\[x\]");
     }
 }

@@ -36,13 +36,18 @@ fn re(pattern: &str) -> Regex {
 }
 
 static VERSION: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$")
+    re(
+        r"^v?([0-9]+)(\.[0-9]+)?(\.[0-9]+)?(-([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?(\+([0-9A-Za-z\-]+(\.[0-9A-Za-z\-]+)*))?$",
+    )
 });
-static CONSTRAINT: LazyLock<Regex> = LazyLock::new(|| re(&format!("^{WS}*({OPS}){WS}*({CV}){WS}*$")));
+static CONSTRAINT: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!("^{WS}*({OPS}){WS}*({CV}){WS}*$")));
 static RANGE: LazyLock<Regex> = LazyLock::new(|| re(&format!("{WS}*({CV}){WS}+-{WS}+({CV}){WS}*")));
 static FIND: LazyLock<Regex> = LazyLock::new(|| re(&format!("({OPS}){WS}*({CV})")));
 static VALID: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!("^({WS}*({OPS}){WS}*({CV}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV}){WS}*)*$"))
+    re(&format!(
+        "^({WS}*({OPS}){WS}*({CV}){WS}*)((?:{WS}+|,{WS}*)({OPS}){WS}*({CV}){WS}*)*$"
+    ))
 });
 
 /// A parsed version (`*semver.Version` in templates).
@@ -117,7 +122,11 @@ impl Version {
     }
 
     fn v_prefix(&self) -> &str {
-        if self.original.starts_with('v') { "v" } else { "" }
+        if self.original.starts_with('v') {
+            "v"
+        } else {
+            ""
+        }
     }
 
     /// The result of `IncPatch`/`IncMinor`/`IncMajor`/`Set*`: a `semver.Version` value.
@@ -133,7 +142,10 @@ impl Version {
 fn compare_prerelease(a: &str, b: &str) -> i32 {
     let (pa, pb): (Vec<&str>, Vec<&str>) = (a.split('.').collect(), b.split('.').collect());
     for i in 0..pa.len().max(pb.len()) {
-        let d = compare_pre_part(pa.get(i).copied().unwrap_or(""), pb.get(i).copied().unwrap_or(""));
+        let d = compare_pre_part(
+            pa.get(i).copied().unwrap_or(""),
+            pb.get(i).copied().unwrap_or(""),
+        );
         if d != 0 {
             return d;
         }
@@ -152,19 +164,39 @@ fn compare_pre_part(s: &str, o: &str) -> i32 {
         return 1;
     }
     match (s.parse::<u64>(), o.parse::<u64>()) {
-        (Err(_), Err(_)) => if s > o { 1 } else { -1 },
+        (Err(_), Err(_)) => {
+            if s > o {
+                1
+            } else {
+                -1
+            }
+        }
         (Ok(_), Err(_)) => -1,
         (Err(_), Ok(_)) => 1,
-        (Ok(x), Ok(y)) => if x > y { 1 } else { -1 },
+        (Ok(x), Ok(y)) => {
+            if x > y {
+                1
+            } else {
+                -1
+            }
+        }
     }
 }
 
 impl Object for Version {
     fn type_name(&self) -> &str {
-        if self.pointer { "*semver.Version" } else { "semver.Version" }
+        if self.pointer {
+            "*semver.Version"
+        } else {
+            "semver.Version"
+        }
     }
     fn kind_name(&self) -> &str {
-        if self.pointer { "ptr" } else { "struct" }
+        if self.pointer {
+            "ptr"
+        } else {
+            "struct"
+        }
     }
     fn format(&self, out: &mut String) {
         out.push_str(&self.render());
@@ -181,7 +213,13 @@ impl Object for Version {
         let obj = |v: Version| Some(Ok(Value::Object(Arc::new(v))));
         let pointer_method = matches!(
             name,
-            "Original" | "Compare" | "LessThan" | "LessThanEqual" | "GreaterThan" | "GreaterThanEqual" | "Equal"
+            "Original"
+                | "Compare"
+                | "LessThan"
+                | "LessThanEqual"
+                | "GreaterThan"
+                | "GreaterThanEqual"
+                | "Equal"
         );
         if pointer_method && !self.pointer {
             return None;
@@ -256,7 +294,12 @@ impl Constraints {
             if found.is_empty() {
                 found.push(part);
             }
-            alternatives.push(found.into_iter().map(Constraint::parse).collect::<Result<_, _>>()?);
+            alternatives.push(
+                found
+                    .into_iter()
+                    .map(Constraint::parse)
+                    .collect::<Result<_, _>>()?,
+            );
         }
         Ok(Constraints(alternatives))
     }
@@ -271,8 +314,14 @@ impl Constraints {
 fn rewrite_range(c: &str) -> String {
     let mut out = c.to_string();
     for m in RANGE.captures_iter(c) {
-        let (Some(whole), Some(lo), Some(hi)) = (m.get(0), m.get(1), m.get(11)) else { continue };
-        out = out.replacen(whole.as_str(), &format!(">= {}, <= {} ", lo.as_str(), hi.as_str()), 1);
+        let (Some(whole), Some(lo), Some(hi)) = (m.get(0), m.get(1), m.get(11)) else {
+            continue;
+        };
+        out = out.replacen(
+            whole.as_str(),
+            &format!(">= {}, <= {} ", lo.as_str(), hi.as_str()),
+            1,
+        );
     }
     out
 }
@@ -281,9 +330,17 @@ impl Constraint {
     fn parse(c: &str) -> Result<Constraint, String> {
         if c.is_empty() {
             let con = Version::parse("0.0.0")?;
-            return Ok(Constraint { con, op: String::new(), minor_dirty: false, patch_dirty: false, dirty: true });
+            return Ok(Constraint {
+                con,
+                op: String::new(),
+                minor_dirty: false,
+                patch_dirty: false,
+                dirty: true,
+            });
         }
-        let m = CONSTRAINT.captures(c).ok_or_else(|| format!("improper constraint: {c}"))?;
+        let m = CONSTRAINT
+            .captures(c)
+            .ok_or_else(|| format!("improper constraint: {c}"))?;
         let g = |i: usize| m.get(i).map_or("", |x| x.as_str());
         let (major, minor, patch, pre) = (g(3), g(4), g(5), g(6));
         let (mut minor_dirty, mut patch_dirty, mut dirty) = (false, false, false);
@@ -302,14 +359,27 @@ impl Constraint {
             g(2).to_string()
         };
         let con = Version::parse(&ver).map_err(|_| "constraint Parser Error".to_string())?;
-        Ok(Constraint { con, op: g(1).to_string(), minor_dirty, patch_dirty, dirty })
+        Ok(Constraint {
+            con,
+            op: g(1).to_string(),
+            minor_dirty,
+            patch_dirty,
+            dirty,
+        })
     }
 
     fn check(&self, v: &Version) -> bool {
         // Prereleases only satisfy constraints that name one (the != case checks it itself).
         let pre_blocked = !v.pre.is_empty() && self.con.pre.is_empty();
         match self.op.as_str() {
-            "" | "=" => !pre_blocked && if self.dirty { self.tilde(v) } else { v.compare(&self.con) == 0 },
+            "" | "=" => {
+                !pre_blocked
+                    && if self.dirty {
+                        self.tilde(v)
+                    } else {
+                        v.compare(&self.con) == 0
+                    }
+            }
             "!=" => self.not_equal(v),
             ">" => !pre_blocked && self.greater(v),
             "<" => !pre_blocked && v.compare(&self.con) < 0,
@@ -408,17 +478,30 @@ mod tests {
     use super::*;
 
     fn ok(c: &str, v: &str) -> bool {
-        Constraints::parse(c).unwrap().check(&Version::parse(v).unwrap())
+        Constraints::parse(c)
+            .unwrap()
+            .check(&Version::parse(v).unwrap())
     }
 
     #[test]
     fn parses_and_coerces_versions() {
         let v = Version::parse("v1.2").unwrap();
         assert_eq!(v.render(), "1.2.0");
-        assert_eq!(Version::parse("1.2.3-beta.1+b5").unwrap().render(), "1.2.3-beta.1+b5");
-        assert_eq!(Version::parse("1.2.3.4").unwrap_err(), "Invalid Semantic Version");
-        assert_eq!(Version::parse("1.0.0-01").unwrap_err(), "Version segment starts with 0");
-        assert!(Version::parse("99999999999999999999").unwrap_err().starts_with("Error parsing version segment"));
+        assert_eq!(
+            Version::parse("1.2.3-beta.1+b5").unwrap().render(),
+            "1.2.3-beta.1+b5"
+        );
+        assert_eq!(
+            Version::parse("1.2.3.4").unwrap_err(),
+            "Invalid Semantic Version"
+        );
+        assert_eq!(
+            Version::parse("1.0.0-01").unwrap_err(),
+            "Version segment starts with 0"
+        );
+        assert!(Version::parse("99999999999999999999")
+            .unwrap_err()
+            .starts_with("Error parsing version segment"));
     }
 
     #[test]
@@ -444,7 +527,10 @@ mod tests {
         assert!(ok(">=1.0-0", "1.5.0-beta"));
         assert!(ok("!=1.2.3", "1.2.4"));
         assert!(!ok("!=1.2.x", "1.2.4"));
-        assert_eq!(Constraints::parse("foo").unwrap_err(), "improper constraint: foo");
+        assert_eq!(
+            Constraints::parse("foo").unwrap_err(),
+            "improper constraint: foo"
+        );
     }
 
     #[test]
@@ -453,9 +539,14 @@ mod tests {
         assert_eq!(v.member("Major", &[]).unwrap().unwrap().to_string(), "1");
         let next = v.member("IncPatch", &[]).unwrap().unwrap();
         assert_eq!(next.to_string(), "1.2.3");
-        let Value::Object(next) = next else { panic!("not an object") };
+        let Value::Object(next) = next else {
+            panic!("not an object")
+        };
         assert_eq!(next.type_name(), "semver.Version");
         assert!(next.member("Original", &[]).is_none());
-        assert!(matches!(v.member("LessThan", &["1.2.3".into()]), Some(Ok(Value::Bool(true)))));
+        assert!(matches!(
+            v.member("LessThan", &["1.2.3".into()]),
+            Some(Ok(Value::Bool(true)))
+        ));
     }
 }

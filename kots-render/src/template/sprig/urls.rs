@@ -13,7 +13,9 @@ pub fn register(map: &mut FuncMap) {
         let u = parse(raw).map_err(|e| FuncError::failed(format!("unable to parse url: {e}")))?;
         Ok(u.to_dict())
     });
-    add(map, "urlJoin", &[Ty::Map], None, |_, a| join(a[0].as_map().unwrap_or(&Map::new())).map(Value::from));
+    add(map, "urlJoin", &[Ty::Map], None, |_, a| {
+        join(a[0].as_map().unwrap_or(&Map::new())).map(Value::from)
+    });
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -31,7 +33,25 @@ fn should_escape(c: u8, mode: Mode) -> bool {
         return false;
     }
     if matches!(mode, Mode::Host | Mode::Zone)
-        && matches!(c, b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'[' | b']' | b'<' | b'>' | b'"')
+        && matches!(
+            c,
+            b'!' | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'"'
+        )
     {
         return false;
     }
@@ -90,7 +110,10 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
             }
             c => {
                 if matches!(mode, Mode::Host | Mode::Zone) && c < 0x80 && should_escape(c, mode) {
-                    return Err(format!("invalid character {} in host name", go_quote(&s[i..i + 1])));
+                    return Err(format!(
+                        "invalid character {} in host name",
+                        go_quote(&s[i..i + 1])
+                    ));
                 }
                 out.push(c);
                 i += 1;
@@ -194,14 +217,36 @@ fn parse_authority(authority: &str) -> Result<(UserInfo, String), String> {
     let info = &authority[..i];
     let valid = info.chars().all(|c| {
         c.is_ascii_alphanumeric()
-            || matches!(c, '-' | '.' | '_' | ':' | '~' | '!' | '$' | '&' | '\'' | '(' | ')' | '*' | '+' | ',' | ';' | '=' | '%' | '@')
+            || matches!(
+                c,
+                '-' | '.'
+                    | '_'
+                    | ':'
+                    | '~'
+                    | '!'
+                    | '$'
+                    | '&'
+                    | '\''
+                    | '('
+                    | ')'
+                    | '*'
+                    | '+'
+                    | ','
+                    | ';'
+                    | '='
+                    | '%'
+                    | '@'
+            )
     });
     if !valid {
         return Err("net/url: invalid userinfo".into());
     }
     let user = match info.split_once(':') {
         None => (unescape(info, Mode::UserPassword)?, None),
-        Some((u, p)) => (unescape(u, Mode::UserPassword)?, Some(unescape(p, Mode::UserPassword)?)),
+        Some((u, p)) => (
+            unescape(u, Mode::UserPassword)?,
+            Some(unescape(p, Mode::UserPassword)?),
+        ),
     };
     Ok((Some(user), host))
 }
@@ -241,7 +286,9 @@ impl Url {
                 host = &host[..colon];
             }
         }
-        host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host)
+        host.strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .unwrap_or(host)
     }
 
     /// `Userinfo.String()`.
@@ -249,7 +296,11 @@ impl Url {
         match &self.user {
             None => String::new(),
             Some((u, None)) => escape(u, Mode::UserPassword),
-            Some((u, Some(p))) => format!("{}:{}", escape(u, Mode::UserPassword), escape(p, Mode::UserPassword)),
+            Some((u, Some(p))) => format!(
+                "{}:{}",
+                escape(u, Mode::UserPassword),
+                escape(p, Mode::UserPassword)
+            ),
         }
     }
 
@@ -290,7 +341,11 @@ impl Url {
                 }
                 out.push_str(&escape(&self.host, Mode::Host));
             }
-            let path = if self.path == "*" { "*".to_string() } else { escape(&self.path, Mode::Path) };
+            let path = if self.path == "*" {
+                "*".to_string()
+            } else {
+                escape(&self.path, Mode::Path)
+            };
             if !path.is_empty() && !path.starts_with('/') && !self.host.is_empty() {
                 out.push('/');
             }
@@ -360,19 +415,36 @@ mod tests {
         assert_eq!(u.userinfo(), "user:p%40ss");
         assert_eq!(parse("mailto:joe@x.org").unwrap().opaque, "joe@x.org");
         assert_eq!(parse("http://[::1]:80/").unwrap().hostname(), "::1");
-        assert_eq!(parse(":x").err().unwrap(), "parse \":x\": missing protocol scheme");
-        assert_eq!(parse("http://a b").err().unwrap(), "parse \"http://a b\": invalid character \" \" in host name");
+        assert_eq!(
+            parse(":x").err().unwrap(),
+            "parse \":x\": missing protocol scheme"
+        );
+        assert_eq!(
+            parse("http://a b").err().unwrap(),
+            "parse \"http://a b\": invalid character \" \" in host name"
+        );
         assert_eq!(parse("a:b/c").unwrap().opaque, "b/c");
-        assert_eq!(parse("1a:b").err().unwrap(), "parse \"1a:b\": first path segment in URL cannot contain colon");
+        assert_eq!(
+            parse("1a:b").err().unwrap(),
+            "parse \"1a:b\": first path segment in URL cannot contain colon"
+        );
     }
 
     #[test]
     fn joins_like_url_string() {
-        let d = Value::from_json(&serde_json::json!({"scheme": "https", "host": "h:1", "path": "/a b", "query": "q=1", "fragment": "f g", "userinfo": "u:p"}));
-        assert_eq!(join(d.as_map().unwrap()).unwrap(), "https://u:p@h:1/a%20b?q=1#f%20g");
+        let d = Value::from_json(
+            &serde_json::json!({"scheme": "https", "host": "h:1", "path": "/a b", "query": "q=1", "fragment": "f g", "userinfo": "u:p"}),
+        );
+        assert_eq!(
+            join(d.as_map().unwrap()).unwrap(),
+            "https://u:p@h:1/a%20b?q=1#f%20g"
+        );
         let d = Value::from_json(&serde_json::json!({"path": "a:b"}));
         assert_eq!(join(d.as_map().unwrap()).unwrap(), "./a:b");
         let d = Value::from_json(&serde_json::json!({"host": 1}));
-        assert_eq!(join(d.as_map().unwrap()).unwrap_err().to_string(), "unable to parse host key, must be of type string, but float64 found");
+        assert_eq!(
+            join(d.as_map().unwrap()).unwrap_err().to_string(),
+            "unable to parse host key, must be of type string, but float64 found"
+        );
     }
 }

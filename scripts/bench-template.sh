@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Side-by-side throughput of the template engine: Go's text/template (+ sprig, the oracle in
+# conformance/go-template) against `kots template`, on the same workload
+# (conformance/go-template/bench.jsonl, KOTS-like manifests). Both report in-process rendering time
+# (no process start-up or JSON I/O), for parse+execute and for executing a pre-parsed template.
+#
+# Usage: scripts/bench-template.sh [REPEAT]   (default 2000 renders per case)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPEAT="${1:-2000}"
+TGT="${CARGO_TARGET_DIR:-target}"
+GOBIN="${GO_ORACLE_DIR:-$TGT/go}/go-template-oracle"
+mkdir -p "$(dirname "$GOBIN")"
+(cd conformance/go-template && GO111MODULE=off GOPATH=/usr/share/gocode go build -o "$OLDPWD/$GOBIN" .)
+cargo build --release -q -p kots-cli
+KOTS="$TGT/release/kots"
+WORK=conformance/go-template/bench.jsonl
+
+ns() { # $1... = command; prints time_ns
+  "$@" --timing <"$WORK" 2>&1 >/dev/null | sed -n 's/^time_ns=//p'
+}
+for mode in parse+execute preparsed; do
+  if [ "$mode" = preparsed ]; then flag=(--preparsed); gflag=(-preparsed); else flag=(); gflag=(); fi
+  go_ns=$(ns "$GOBIN" -repeat "$REPEAT" "${gflag[@]}")
+  rs_ns=$(ns "$KOTS" template --repeat "$REPEAT" "${flag[@]}")
+  python3 - "$mode" "$go_ns" "$rs_ns" "$REPEAT" <<'PY'
+import sys
+mode, go, rs, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+cases = 4
+print(f"{mode:14s} go: {go / n / cases / 1000:8.2f} us/render   kots: {rs / n / cases / 1000:8.2f} us/render   speed-up: {go / rs:5.2f}x")
+PY
+done
