@@ -16,7 +16,7 @@ use crate::errors::{js_error, Code, JsResult};
 /// Error codes: `KOTS_RENDER_IO`, `KOTS_RENDER_RELEASE_TOO_LARGE`, `KOTS_RENDER_TEMPLATE` (a
 /// manifest failed to render; the message names the file and carries Go's message),
 /// `KOTS_RENDER_KOTS_KIND`, `KOTS_RENDER_ANNOTATION`, `KOTS_RENDER_KINDS`, `KOTS_RENDER_HELM_CHART`,
-/// `KOTS_RENDER_VARIADIC`; config problems `KOTS_CONFIG_CYCLE`, `KOTS_CONFIG_INITIAL_VALUE`,
+/// `KOTS_RENDER_VARIADIC`, `KOTS_RENDER_IMAGE`; config problems `KOTS_CONFIG_CYCLE`, `KOTS_CONFIG_INITIAL_VALUE`,
 /// `KOTS_CONFIG_TEMPLATE`, `KOTS_CONFIG_DECODE`, `KOTS_CONFIG_ENCRYPTION_KEY`; a license that
 /// does not verify `KOTS_LICENSE_INVALID`; bad arguments `KOTS_RENDER_INVALID_INPUT`.
 fn to_js(e: RenderError) -> napi::Error<Code> {
@@ -29,6 +29,7 @@ fn to_js(e: RenderError) -> napi::Error<Code> {
         RenderError::Kinds { .. } => "KOTS_RENDER_KINDS",
         RenderError::HelmChart { .. } => "KOTS_RENDER_HELM_CHART",
         RenderError::Variadic { .. } => "KOTS_RENDER_VARIADIC",
+        RenderError::Image(_) => "KOTS_RENDER_IMAGE",
         RenderError::Config(c) => match c {
             ConfigError::Cycle(_) => "KOTS_CONFIG_CYCLE",
             ConfigError::InitialValue { .. } => "KOTS_CONFIG_INITIAL_VALUE",

@@ -21,7 +21,7 @@ fn to_py(py: Python<'_>, e: RenderError) -> PyErr {
         | RenderError::Kinds { path, .. }
         | RenderError::HelmChart { path, .. }
         | RenderError::Variadic { path, .. } => Some(path.clone()),
-        RenderError::Config(_) => None,
+        RenderError::Config(_) | RenderError::Image(_) => None,
     };
     let err = match &e {
         RenderError::Config(_) => errors::ConfigError::new_err(e.to_string()),

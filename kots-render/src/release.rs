@@ -87,6 +87,9 @@ pub enum RenderError {
     /// A HelmChart's `exclude` or optional value `when` does not parse, or its archive is missing.
     #[error("failed to render helm chart {path}: {message}")]
     HelmChart { path: String, message: String },
+    /// An image reference could not be rewritten for the registry or the proxy.
+    #[error("failed to rewrite images: {0}")]
+    Image(String),
     /// A repeatable item's template could not be expanded.
     #[error("failed to process variadic config in file {path}: {message}")]
     Variadic { path: String, message: String },
@@ -705,10 +708,7 @@ fn image_rewrites(
     application: Option<&Application>,
     options: &RenderOptions,
 ) -> Result<Vec<KustomizeImage>, RenderError> {
-    let image_err = |e: kots_core::image::ImageError| RenderError::Kinds {
-        path: "images".into(),
-        message: format!("failed to rewrite images: {e}"),
-    };
+    let image_err = |e: kots_core::image::ImageError| RenderError::Image(e.to_string());
     if options.registry.is_set() {
         let registry = Registry::new(
             options.registry.hostname.clone(),

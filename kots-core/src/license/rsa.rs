@@ -132,7 +132,7 @@ fn verify_with<D: Digest + FixedOutputReset>(
     if &s >= key.n() {
         return false;
     }
-    let m = s.modpow(key.e(), key.n()).to_bytes_be();
+    let m = public_op(key.n(), key.e(), &s);
     let em_bits = mod_bits - 1;
     let em_len = em_bits.div_ceil(8);
     if m.len() > em_len {
@@ -141,6 +141,132 @@ fn verify_with<D: Digest + FixedOutputReset>(
     let mut em = vec![0u8; em_len];
     em[em_len - m.len()..].copy_from_slice(&m);
     emsa_pss_verify_auto::<D>(&m_hash, &mut em, em_bits)
+}
+
+/// `s^e mod n`, big-endian. The public exponent is small, so a square-and-multiply over 64-bit
+/// Montgomery limbs is several times faster than `BigUint::modpow`. Odd moduli only (RSA's are);
+/// anything else falls back to `modpow`.
+fn public_op(n: &BigUint, e: &BigUint, s: &BigUint) -> Vec<u8> {
+    let exponent = e.to_bytes_be().iter().try_fold(0u64, |acc, b| {
+        acc.checked_mul(256).map(|a| a | u64::from(*b))
+    });
+    match (Montgomery::new(n), exponent) {
+        (Some(mont), Some(exponent)) if exponent > 0 => mont.pow(s, exponent),
+        _ => s.modpow(e, n).to_bytes_be(),
+    }
+}
+
+/// Montgomery arithmetic modulo an odd `n` of `k` 64-bit limbs (little-endian), R = 2^(64k).
+struct Montgomery {
+    n: Vec<u64>,
+    /// -n⁻¹ mod 2⁶⁴.
+    n0_inv: u64,
+    /// R² mod n, to enter the Montgomery domain.
+    r2: Vec<u64>,
+}
+
+fn to_limbs(value: &BigUint, k: usize) -> Vec<u64> {
+    let mut limbs = vec![0u64; k];
+    for (i, chunk) in value.to_bytes_le().chunks(8).enumerate().take(k) {
+        limbs[i] = chunk
+            .iter()
+            .rev()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+    }
+    limbs
+}
+
+impl Montgomery {
+    fn new(n: &BigUint) -> Option<Montgomery> {
+        let k = n.bits().div_ceil(64);
+        let limbs = to_limbs(n, k);
+        if limbs.first()? & 1 == 0 {
+            return None;
+        }
+        // Newton's iteration doubles the correct low bits of the inverse each step (1 → 64).
+        let mut inv = 1u64;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(limbs[0].wrapping_mul(inv)));
+        }
+        let r2 = (BigUint::from(1u8) << (128 * k)) % n;
+        Some(Montgomery {
+            r2: to_limbs(&r2, k),
+            n: limbs,
+            n0_inv: inv.wrapping_neg(),
+        })
+    }
+
+    /// a·b·R⁻¹ mod n (CIOS), for a, b < n.
+    fn mul(&self, a: &[u64], b: &[u64]) -> Vec<u64> {
+        let k = self.n.len();
+        let mut t = vec![0u64; k + 2];
+        for &ai in a {
+            let mut carry = 0u128;
+            for j in 0..k {
+                let x = u128::from(t[j]) + u128::from(ai) * u128::from(b[j]) + carry;
+                t[j] = x as u64;
+                carry = x >> 64;
+            }
+            let x = u128::from(t[k]) + carry;
+            t[k] = x as u64;
+            t[k + 1] = (x >> 64) as u64;
+            let m = t[0].wrapping_mul(self.n0_inv);
+            let mut carry = (u128::from(t[0]) + u128::from(m) * u128::from(self.n[0])) >> 64;
+            for j in 1..k {
+                let x = u128::from(t[j]) + u128::from(m) * u128::from(self.n[j]) + carry;
+                t[j - 1] = x as u64;
+                carry = x >> 64;
+            }
+            let x = u128::from(t[k]) + carry;
+            t[k - 1] = x as u64;
+            t[k] = t[k + 1] + (x >> 64) as u64;
+        }
+        t.truncate(k + 1);
+        if t[k] != 0 || !less_than(&t[..k], &self.n) {
+            let mut borrow = 0u64;
+            for j in 0..k {
+                let (d1, b1) = t[j].overflowing_sub(self.n[j]);
+                let (d2, b2) = d1.overflowing_sub(borrow);
+                t[j] = d2;
+                borrow = u64::from(b1 || b2);
+            }
+        }
+        t.truncate(k);
+        t
+    }
+
+    /// s^exponent mod n, big-endian, for s < n and exponent > 0.
+    fn pow(&self, s: &BigUint, exponent: u64) -> Vec<u8> {
+        let k = self.n.len();
+        let base = self.mul(&to_limbs(s, k), &self.r2);
+        let mut acc = base.clone();
+        for bit in (0..63 - exponent.leading_zeros()).rev() {
+            acc = self.mul(&acc, &acc);
+            if (exponent >> bit) & 1 == 1 {
+                acc = self.mul(&acc, &base);
+            }
+        }
+        let mut one = vec![0u64; k];
+        one[0] = 1;
+        let result = self.mul(&acc, &one);
+        let bytes: Vec<u8> = result
+            .iter()
+            .flat_map(|limb| limb.to_le_bytes())
+            .rev()
+            .collect();
+        let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+        bytes[first..].to_vec()
+    }
+}
+
+/// a < b for little-endian limb slices of equal length.
+fn less_than(a: &[u64], b: &[u64]) -> bool {
+    for (x, y) in a.iter().rev().zip(b.iter().rev()) {
+        if x != y {
+            return x < y;
+        }
+    }
+    false
 }
 
 /// RFC 8017 §9.1.2 steps 3–14 with the salt length taken from the position of the 0x01 separator
@@ -187,6 +313,38 @@ fn mgf1_xor<D: Digest + FixedOutputReset>(out: &mut [u8], seed: &[u8]) {
         let block = hasher.finalize_reset();
         for (o, b) in chunk.iter_mut().zip(block.iter()) {
             *o ^= b;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn montgomery_matches_modpow() {
+        let key = parse_public_key_pem(GLOBAL_KEYS[1].2).unwrap();
+        let mut x = BigUint::from(0x1234_5678_9abc_def1u64);
+        for round in 0..64u32 {
+            // Walk through values of every size below n, edge values included.
+            x = (&x * &x + BigUint::from(round)) % key.n();
+            let cases = [
+                x.clone(),
+                BigUint::from(1u8),
+                key.n() - BigUint::from(1u8),
+                BigUint::from(0u8),
+            ];
+            for s in cases {
+                for e in [3u64, 65537, 1, 2, (1 << 33) - 1] {
+                    let want = s.modpow(&BigUint::from(e), key.n()).to_bytes_be();
+                    let want = if want == [0] { Vec::new() } else { want };
+                    assert_eq!(
+                        public_op(key.n(), &BigUint::from(e), &s),
+                        want,
+                        "s={s} e={e}"
+                    );
+                }
+            }
         }
     }
 }

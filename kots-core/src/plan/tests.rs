@@ -710,7 +710,7 @@ fn timing_breakdown() {
         }))
         .unwrap()
     };
-    let n = 10_000;
+    for n in [1_000, 10_000, 50_000] {
     let inp = PlanInput {
         previous: (0..n).map(|i| obj(i, "1")).collect(),
         new: (0..n).map(|i| obj(i, if i % 10 == 0 { "2" } else { "1" })).collect(),
@@ -735,6 +735,7 @@ fn timing_breakdown() {
         let t5 = t.elapsed();
         drop(p);
         let t6 = t.elapsed();
-        eprintln!("scopes {t1:?} index {:?} diff {:?} ({changes}) kots {:?} ({}) plan {:?} drop {:?}", t2 - t1, t3 - t2, t4 - t3, set.len(), t5 - t4, t6 - t5);
+        eprintln!("n={n} scopes {t1:?} index {:?} diff {:?} ({changes}) kots {:?} ({}) plan {:?} drop {:?}", t2 - t1, t3 - t2, t4 - t3, set.len(), t5 - t4, t6 - t5);
+    }
     }
 }

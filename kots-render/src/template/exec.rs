@@ -710,7 +710,7 @@ impl<'t> State<'t, '_> {
     fn eval_call_args(
         &mut self,
         dot: &Val,
-        params: &[P],
+        params: Params<'_>,
         variadic: Option<P>,
         args: &'t [Arg],
         fin: Final,
@@ -724,7 +724,7 @@ impl<'t> State<'t, '_> {
         let mut argv = Vec::with_capacity(num_in);
         let mut i = 0;
         while i < n_fixed && i < args.len() {
-            argv.push(self.eval_arg(dot, params[i], &args[i])?);
+            argv.push(self.eval_arg(dot, params.get(i), &args[i])?);
             i += 1;
         }
         if let Some(vt) = variadic {
@@ -737,12 +737,12 @@ impl<'t> State<'t, '_> {
             let t = match variadic {
                 Some(vt) => {
                     if num_in - 1 < n_fixed {
-                        params[num_in - 1]
+                        params.get(num_in - 1)
                     } else {
                         vt
                     }
                 }
-                None => params[params.len() - 1],
+                None => params.get(params.len() - 1),
             };
             argv.push(self.validate_type(f, t)?);
         }
@@ -766,8 +766,7 @@ impl<'t> State<'t, '_> {
             args.len(),
             &fin,
         )?;
-        let params: Vec<P> = f.params().iter().map(|t| P::T(*t)).collect();
-        let argv = self.eval_call_args(dot, &params, f.variadic().map(P::T), args, fin)?;
+        let argv = self.eval_call_args(dot, Params::Go(f.params()), f.variadic().map(P::T), args, fin)?;
         let argv: Vec<Value> = argv
             .into_iter()
             .map(|v| v.v.unwrap_or(Value::Nil))
@@ -817,7 +816,7 @@ impl<'t> State<'t, '_> {
             }
             return Ok(v);
         }
-        let argv = self.eval_call_args(dot, params, variadic, args, fin)?;
+        let argv = self.eval_call_args(dot, Params::Builtin(params), variadic, args, fin)?;
         self.step()?;
         match builtins::call(b, &argv, self.ex.limits) {
             Ok(v) => Ok(v),
@@ -976,6 +975,29 @@ impl<'t> State<'t, '_> {
             "wrong type for value; expected {}; got {got}",
             t.go_name()
         )))
+    }
+}
+
+/// The fixed parameter types of a call: a function's Go types, or a built-in's.
+#[derive(Clone, Copy)]
+enum Params<'a> {
+    Go(&'a [Ty]),
+    Builtin(&'a [P]),
+}
+
+impl Params<'_> {
+    fn len(self) -> usize {
+        match self {
+            Params::Go(p) => p.len(),
+            Params::Builtin(p) => p.len(),
+        }
+    }
+
+    fn get(self, i: usize) -> P {
+        match self {
+            Params::Go(p) => P::T(p[i]),
+            Params::Builtin(p) => p[i],
+        }
     }
 }
 

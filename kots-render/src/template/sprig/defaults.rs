@@ -2,24 +2,34 @@
 //! `coalesce`, `all`, `any`, `ternary`, `fromJson`/`toJson` and their variants, `typeOf`,
 //! `kindOf`, `deepEqual`...
 
-use super::super::funcs::{FuncError, FuncMap, Ty};
+use super::super::funcs::{CallContext, FuncError, FuncMap, Ty};
 use super::super::value::Value;
 use super::conv::{deep_equal, is_empty};
-use super::json::{self, Style};
+use super::json::{self, EncodeError, Style};
 use super::{add, str_arg};
 
-const COMPACT: Style = Style {
-    escape_html: true,
-    indent: None,
-};
-const PRETTY: Style = Style {
-    escape_html: true,
-    indent: Some("  "),
-};
-const RAW: Style = Style {
-    escape_html: false,
-    indent: None,
-};
+/// `json.Marshal`, `MarshalIndent(v, "", "  ")` or an encoder without HTML escaping, bounded by
+/// the render's collection limit.
+fn style(ctx: &CallContext<'_>, escape_html: bool, indent: Option<&'static str>) -> Style {
+    Style {
+        escape_html,
+        indent,
+        max_len: ctx.limits.max_collection_len,
+    }
+}
+
+/// The result of an encoder: `lenient` (toJson, toPrettyJson) swallows Go's encoding errors as
+/// sprig does and gives "".
+fn encoded(result: Result<String, EncodeError>, lenient: bool) -> Result<Value, FuncError> {
+    match result {
+        Ok(s) => Ok(s.into()),
+        Err(EncodeError::Unsupported(_)) if lenient => Ok("".into()),
+        Err(EncodeError::Unsupported(msg)) => Err(FuncError::Failed(msg)),
+        Err(EncodeError::TooLarge(max)) => Err(FuncError::Limit(format!(
+            "JSON output exceeds the limit of {max} bytes"
+        ))),
+    }
+}
 
 /// Registers the defaults, JSON and reflection functions.
 pub fn register(map: &mut FuncMap) {
@@ -62,29 +72,23 @@ pub fn register(map: &mut FuncMap) {
     add(map, "mustFromJson", &[S], None, |_, a| {
         json::decode(str_arg(a, 0)).map_err(FuncError::Failed)
     });
-    add(map, "toJson", &[Any], None, |_, a| {
-        Ok(json::encode(&a[0], COMPACT).unwrap_or_default().into())
+    add(map, "toJson", &[Any], None, |ctx, a| {
+        encoded(json::encode(&a[0], style(ctx, true, None)), true)
     });
-    add(map, "toPrettyJson", &[Any], None, |_, a| {
-        Ok(json::encode(&a[0], PRETTY).unwrap_or_default().into())
+    add(map, "toPrettyJson", &[Any], None, |ctx, a| {
+        encoded(json::encode(&a[0], style(ctx, true, Some("  "))), true)
     });
     // toRawJson panics on an encoding error, which the template reports like an error.
     for name in ["toRawJson", "mustToRawJson"] {
-        add(map, name, &[Any], None, |_, a| {
-            json::encode(&a[0], RAW)
-                .map(Value::from)
-                .map_err(FuncError::Failed)
+        add(map, name, &[Any], None, |ctx, a| {
+            encoded(json::encode(&a[0], style(ctx, false, None)), false)
         });
     }
-    add(map, "mustToJson", &[Any], None, |_, a| {
-        json::encode(&a[0], COMPACT)
-            .map(Value::from)
-            .map_err(FuncError::Failed)
+    add(map, "mustToJson", &[Any], None, |ctx, a| {
+        encoded(json::encode(&a[0], style(ctx, true, None)), false)
     });
-    add(map, "mustToPrettyJson", &[Any], None, |_, a| {
-        json::encode(&a[0], PRETTY)
-            .map(Value::from)
-            .map_err(FuncError::Failed)
+    add(map, "mustToPrettyJson", &[Any], None, |ctx, a| {
+        encoded(json::encode(&a[0], style(ctx, true, Some("  "))), false)
     });
     add(map, "typeOf", &[Any], None, |_, a| {
         Ok(a[0].type_name().into())

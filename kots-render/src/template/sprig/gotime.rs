@@ -545,11 +545,10 @@ fn skip<'a>(mut value: &'a str, mut prefix: &str) -> Option<&'a str> {
             value = value.trim_start_matches(' ');
             continue;
         }
-        if value.as_bytes().first() != Some(&p) {
-            return None;
-        }
-        prefix = &prefix[1..];
-        value = &value[1..];
+        // Compare whole runes so non-ASCII literals never split a character.
+        let c = prefix.chars().next()?;
+        value = value.strip_prefix(c)?;
+        prefix = &prefix[c.len_utf8()..];
     }
     Some(value)
 }
@@ -610,7 +609,7 @@ fn nanos(value: &str, nbytes: usize) -> Result<i64, ()> {
         return Err(());
     }
     let nbytes = nbytes.min(10);
-    let ns = small_atoi(&value[1..nbytes]).ok_or(())?;
+    let ns = small_atoi(value.get(1..nbytes).ok_or(())?).ok_or(())?;
     Ok(ns * 10i64.pow((10 - nbytes) as u32))
 }
 
@@ -766,23 +765,23 @@ pub fn parse(layout: &str, value: &str, local: &Zone) -> Result<Time, String> {
                         if vb.len() < 6 || vb[3] != b':' {
                             return None;
                         }
-                        (&value[1..3], &value[4..6], "00", &value[6..])
+                        (value.get(1..3)?, value.get(4..6)?, "00", value.get(6..)?)
                     } else if k.short {
-                        (value.get(1..3)?, "00", "00", &value[3..])
+                        (value.get(1..3)?, "00", "00", value.get(3..)?)
                     } else if k.colon {
                         if vb.len() < 9 || vb[3] != b':' || vb[6] != b':' {
                             return None;
                         }
-                        (&value[1..3], &value[4..6], &value[7..9], &value[9..])
+                        (value.get(1..3)?, value.get(4..6)?, value.get(7..9)?, value.get(9..)?)
                     } else if k.seconds {
                         (
                             value.get(1..3)?,
                             value.get(3..5)?,
                             value.get(5..7)?,
-                            &value[7..],
+                            value.get(7..)?,
                         )
                     } else {
-                        (value.get(1..3)?, value.get(3..5)?, "00", &value[5..])
+                        (value.get(1..3)?, value.get(3..5)?, "00", value.get(5..)?)
                     };
                     let off = (small_atoi(hh)? * 60 + small_atoi(mm)?) * 60 + small_atoi(ss)?;
                     let off = match vb[0] {

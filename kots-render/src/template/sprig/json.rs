@@ -12,10 +12,21 @@ pub struct Style {
     pub escape_html: bool,
     /// Indent nested values by this string (`MarshalIndent(v, "", "  ")`); `None` for compact.
     pub indent: Option<&'static str>,
+    /// The longest output allowed (the render's collection limit).
+    pub max_len: usize,
+}
+
+/// Why encoding failed.
+#[derive(Debug, PartialEq, Eq)]
+pub enum EncodeError {
+    /// Go's `json: unsupported value: NaN` and the like.
+    Unsupported(String),
+    /// The output would exceed [`Style::max_len`].
+    TooLarge(usize),
 }
 
 /// `json.Marshal` (or `MarshalIndent`), failing as Go does on NaN and infinities.
-pub fn encode(v: &Value, style: Style) -> Result<String, String> {
+pub fn encode(v: &Value, style: Style) -> Result<String, EncodeError> {
     let mut out = String::new();
     write_value(&mut out, v, style, 0)?;
     Ok(out)
@@ -30,7 +41,10 @@ fn newline(out: &mut String, style: Style, depth: usize) {
     }
 }
 
-fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) -> Result<(), String> {
+fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) -> Result<(), EncodeError> {
+    if out.len() > style.max_len {
+        return Err(EncodeError::TooLarge(style.max_len));
+    }
     match v {
         Value::Nil => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -89,7 +103,7 @@ fn write_object<'a>(
     fields: impl Iterator<Item = (&'a str, Value)>,
     style: Style,
     depth: usize,
-) -> Result<(), String> {
+) -> Result<(), EncodeError> {
     out.push('{');
     let mut any = false;
     for (i, (k, v)) in fields.enumerate() {
@@ -113,10 +127,12 @@ fn write_object<'a>(
 }
 
 /// Go's float encoding: shortest digits, exponent form below 1e-6 and from 1e21.
-fn float(f: f64) -> Result<String, String> {
+fn float(f: f64) -> Result<String, EncodeError> {
     if !f.is_finite() {
         let shown = format_float(f, 'g', None);
-        return Err(format!("json: unsupported value: {shown}"));
+        return Err(EncodeError::Unsupported(format!(
+            "json: unsupported value: {shown}"
+        )));
     }
     let abs = f.abs();
     if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
@@ -456,6 +472,7 @@ mod tests {
     const COMPACT: Style = Style {
         escape_html: true,
         indent: None,
+        max_len: 1 << 20,
     };
 
     #[test]
@@ -470,12 +487,19 @@ mod tests {
         let raw = Style {
             escape_html: false,
             indent: None,
+            max_len: 1 << 20,
         };
         assert_eq!(encode(&Value::from("<a>"), raw).unwrap(), "\"<a>\"");
         assert_eq!(
             encode(&Value::Float(f64::NAN), COMPACT).unwrap_err(),
-            "json: unsupported value: NaN"
+            EncodeError::Unsupported("json: unsupported value: NaN".into())
         );
+        let tiny = Style {
+            max_len: 4,
+            ..COMPACT
+        };
+        let long = Value::from_json(&serde_json::json!([1, 2, 3, 4, 5]));
+        assert_eq!(encode(&long, tiny), Err(EncodeError::TooLarge(4)));
     }
 
     #[test]
@@ -484,6 +508,7 @@ mod tests {
         let pretty = Style {
             escape_html: true,
             indent: Some("  "),
+            max_len: 1 << 20,
         };
         assert_eq!(
             encode(&v, pretty).unwrap(),

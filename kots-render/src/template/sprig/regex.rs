@@ -4,9 +4,12 @@
 //! expansion follow Go's code. The plain functions panic on a bad pattern (reported as
 //! `regexp: Compile(...): error parsing regexp: ...`), the `must` ones return the error.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use regex::Regex;
 
-use super::super::funcs::{FuncError, FuncMap, Ty};
+use super::super::funcs::{CallContext, FuncError, FuncMap, Ty};
 use super::super::gofmt;
 use super::super::value::Value;
 use super::gostr::{is_digit, is_letter};
@@ -26,64 +29,71 @@ pub fn register(map: &mut FuncMap) {
             .is_match(str_arg(a, 1))
             .into())
     });
-    add(map, "regexFindAll", &[S, S, Int], None, |_, a| {
-        Ok(strings(find_all(
-            &must(str_arg(a, 0))?,
-            str_arg(a, 1),
-            int_arg(a, 2),
-        )))
+    add(map, "regexFindAll", &[S, S, Int], None, |ctx, a| {
+        let re = must(str_arg(a, 0))?;
+        find_all(&re, str_arg(a, 1), int_arg(a, 2), max(ctx)).map(strings)
     });
-    add(map, "mustRegexFindAll", &[S, S, Int], None, |_, a| {
+    add(map, "mustRegexFindAll", &[S, S, Int], None, |ctx, a| {
         let re = compile(str_arg(a, 0)).map_err(FuncError::Failed)?;
-        Ok(strings(find_all(&re, str_arg(a, 1), int_arg(a, 2))))
+        find_all(&re, str_arg(a, 1), int_arg(a, 2), max(ctx)).map(strings)
     });
     add(map, "regexFind", &[S, S], None, |_, a| {
         Ok(find(&must(str_arg(a, 0))?, str_arg(a, 1)).into())
     });
     add(map, "mustRegexFind", &[S, S], None, |_, a| {
-        Ok(find(
-            &compile(str_arg(a, 0)).map_err(FuncError::Failed)?,
-            str_arg(a, 1),
-        )
-        .into())
-    });
-    add(map, "regexReplaceAll", &[S, S, S], None, |_, a| {
-        Ok(replace_all(&must(str_arg(a, 0))?, str_arg(a, 1), str_arg(a, 2), true).into())
-    });
-    add(map, "mustRegexReplaceAll", &[S, S, S], None, |_, a| {
         let re = compile(str_arg(a, 0)).map_err(FuncError::Failed)?;
-        Ok(replace_all(&re, str_arg(a, 1), str_arg(a, 2), true).into())
+        Ok(find(&re, str_arg(a, 1)).into())
     });
-    add(map, "regexReplaceAllLiteral", &[S, S, S], None, |_, a| {
-        Ok(replace_all(&must(str_arg(a, 0))?, str_arg(a, 1), str_arg(a, 2), false).into())
+    add(map, "regexReplaceAll", &[S, S, S], None, |ctx, a| {
+        let re = must(str_arg(a, 0))?;
+        replace_all(&re, str_arg(a, 1), str_arg(a, 2), true, max(ctx)).map(Value::from)
+    });
+    add(map, "mustRegexReplaceAll", &[S, S, S], None, |ctx, a| {
+        let re = compile(str_arg(a, 0)).map_err(FuncError::Failed)?;
+        replace_all(&re, str_arg(a, 1), str_arg(a, 2), true, max(ctx)).map(Value::from)
+    });
+    add(map, "regexReplaceAllLiteral", &[S, S, S], None, |ctx, a| {
+        let re = must(str_arg(a, 0))?;
+        replace_all(&re, str_arg(a, 1), str_arg(a, 2), false, max(ctx)).map(Value::from)
     });
     add(
         map,
         "mustRegexReplaceAllLiteral",
         &[S, S, S],
         None,
-        |_, a| {
+        |ctx, a| {
             let re = compile(str_arg(a, 0)).map_err(FuncError::Failed)?;
-            Ok(replace_all(&re, str_arg(a, 1), str_arg(a, 2), false).into())
+            replace_all(&re, str_arg(a, 1), str_arg(a, 2), false, max(ctx)).map(Value::from)
         },
     );
-    add(map, "regexSplit", &[S, S, Int], None, |_, a| {
+    add(map, "regexSplit", &[S, S, Int], None, |ctx, a| {
         let pattern = str_arg(a, 0);
-        Ok(strings(split(
+        split(
             &must(pattern)?,
             pattern,
             str_arg(a, 1),
             int_arg(a, 2),
-        )))
+            max(ctx),
+        )
+        .map(strings)
     });
-    add(map, "mustRegexSplit", &[S, S, Int], None, |_, a| {
+    add(map, "mustRegexSplit", &[S, S, Int], None, |ctx, a| {
         let pattern = str_arg(a, 0);
         let re = compile(pattern).map_err(FuncError::Failed)?;
-        Ok(strings(split(&re, pattern, str_arg(a, 1), int_arg(a, 2))))
+        split(&re, pattern, str_arg(a, 1), int_arg(a, 2), max(ctx)).map(strings)
     });
     add(map, "regexQuoteMeta", &[S], None, |_, a| {
         Ok(quote_meta(str_arg(a, 0)).into())
     });
+}
+
+/// The collection limit of this render.
+fn max(ctx: &CallContext<'_>) -> usize {
+    ctx.limits.max_collection_len
+}
+
+fn too_big(what: &str, max: usize) -> FuncError {
+    FuncError::Limit(format!("{what}: result exceeds the limit of {max}"))
 }
 
 fn strings(items: Vec<&str>) -> Value {
@@ -108,10 +118,27 @@ fn can_backquote(s: &str) -> bool {
         .all(|c| c != '`' && c != '\u{FEFF}' && (c == '\t' || !(c < ' ' || c == '\u{7f}')))
 }
 
-/// `regexp.Compile`, with Go's error text for the common syntax errors.
+/// `regexp.Compile`, with Go's error text for the common syntax errors. Templates compile the
+/// same few patterns over and over (sprig compiles on every call), so compiled patterns are
+/// kept in a small per-thread cache.
 pub fn compile(pattern: &str) -> Result<Regex, String> {
+    const CACHE_SIZE: usize = 64;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+    }
+    if let Some(re) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
     let translated = translate(pattern)?;
-    Regex::new(&translated).map_err(|e| go_error(pattern, &e))
+    let re = Regex::new(&translated).map_err(|e| go_error(pattern, &e))?;
+    CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_SIZE {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), re.clone());
+    });
+    Ok(re)
 }
 
 /// Rewrites Go syntax into the `regex` crate's: ASCII-only Perl classes and word boundaries,
@@ -268,7 +295,7 @@ fn find<'a>(re: &Regex, s: &'a str) -> &'a str {
 
 /// Go's `allMatches` loop: non-overlapping matches, skipping an empty match right after a
 /// match; at most `n` when `n >= 0`.
-fn match_spans(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
+fn match_spans(re: &Regex, s: &str, n: i64, max: usize) -> Result<Vec<(usize, usize)>, FuncError> {
     let mut out = Vec::new();
     let mut pos = 0;
     let mut prev_end: Option<usize> = None;
@@ -285,31 +312,40 @@ fn match_spans(re: &Regex, s: &str, n: i64) -> Vec<(usize, usize)> {
         }
         prev_end = Some(m.end());
         if accept {
+            if out.len() >= max {
+                return Err(too_big("regex matches", max));
+            }
             out.push((m.start(), m.end()));
         }
     }
-    out
+    Ok(out)
 }
 
 /// `FindAllString(s, n)`.
-fn find_all<'a>(re: &Regex, s: &'a str, n: i64) -> Vec<&'a str> {
-    match_spans(re, s, n)
+fn find_all<'a>(re: &Regex, s: &'a str, n: i64, max: usize) -> Result<Vec<&'a str>, FuncError> {
+    Ok(match_spans(re, s, n, max)?
         .into_iter()
         .map(|(a, b)| &s[a..b])
-        .collect()
+        .collect())
 }
 
 /// `Regexp.Split(s, n)`.
-fn split<'a>(re: &Regex, pattern: &str, s: &'a str, n: i64) -> Vec<&'a str> {
+fn split<'a>(
+    re: &Regex,
+    pattern: &str,
+    s: &'a str,
+    n: i64,
+    max: usize,
+) -> Result<Vec<&'a str>, FuncError> {
     if n == 0 {
-        return Vec::new();
+        return Ok(Vec::new());
     }
     if !pattern.is_empty() && s.is_empty() {
-        return vec![""];
+        return Ok(vec![""]);
     }
     let mut out = Vec::new();
     let (mut beg, mut end) = (0, 0);
-    for (start, stop) in match_spans(re, s, n) {
+    for (start, stop) in match_spans(re, s, n, max)? {
         if n > 0 && out.len() as i64 == n - 1 {
             break;
         }
@@ -322,12 +358,18 @@ fn split<'a>(re: &Regex, pattern: &str, s: &'a str, n: i64) -> Vec<&'a str> {
     if end != s.len() {
         out.push(&s[beg..]);
     }
-    out
+    Ok(out)
 }
 
 /// `ReplaceAllString` (`expand`) or `ReplaceAllLiteralString`, with Go's rule that an empty
 /// match right after a match is not replaced.
-fn replace_all(re: &Regex, src: &str, repl: &str, expand_template: bool) -> String {
+fn replace_all(
+    re: &Regex,
+    src: &str,
+    repl: &str,
+    expand_template: bool,
+    max: usize,
+) -> Result<String, FuncError> {
     let mut out = String::with_capacity(src.len());
     let mut last_end = 0;
     let mut search = 0;
@@ -346,6 +388,9 @@ fn replace_all(re: &Regex, src: &str, repl: &str, expand_template: bool) -> Stri
             }
         }
         last_end = a1;
+        if out.len() > max {
+            return Err(too_big("regex replacement", max));
+        }
         let width = src[search..].chars().next().map_or(1, char::len_utf8);
         search = if search + width > a1 {
             search + width
@@ -356,7 +401,7 @@ fn replace_all(re: &Regex, src: &str, repl: &str, expand_template: bool) -> Stri
         };
     }
     out.push_str(&src[last_end.min(src.len())..]);
-    out
+    Ok(out)
 }
 
 /// Go's `Regexp.expand`: `$1`, `${1}`, `$name`, `${name}`, `$$`; unknown groups expand to
@@ -454,32 +499,59 @@ mod tests {
 
     #[test]
     fn find_all_skips_empty_match_after_match() {
-        assert_eq!(find_all(&re("a*"), "baaac", -1), vec!["", "aaa", ""]);
-        assert_eq!(find_all(&re("a"), "aaa", 2), vec!["a", "a"]);
-        assert!(find_all(&re("a"), "aaa", 0).is_empty());
+        assert_eq!(
+            find_all(&re("a*"), "baaac", -1, 100).unwrap(),
+            vec!["", "aaa", ""]
+        );
+        assert_eq!(find_all(&re("a"), "aaa", 2, 100).unwrap(), vec!["a", "a"]);
+        assert!(find_all(&re("a"), "aaa", 0, 100).unwrap().is_empty());
     }
 
     #[test]
     fn replace_and_expand_like_go() {
         assert_eq!(
-            replace_all(&re("a(x*)b"), "-ab-axxb-", "${1}W", true),
+            replace_all(&re("a(x*)b"), "-ab-axxb-", "${1}W", true, 100).unwrap(),
             "-W-xxW-"
         );
-        assert_eq!(replace_all(&re("a(x*)b"), "-ab-axxb-", "$1W", true), "---");
         assert_eq!(
-            replace_all(&re("a(?P<x>x*)b"), "axxb", "[$x][$$][$]", true),
+            replace_all(&re("a(x*)b"), "-ab-axxb-", "$1W", true, 100).unwrap(),
+            "---"
+        );
+        assert_eq!(
+            replace_all(&re("a(?P<x>x*)b"), "axxb", "[$x][$$][$]", true, 100).unwrap(),
             "[xx][$][$]"
         );
-        assert_eq!(replace_all(&re("a*"), "baaac", "-", true), "-b-c-");
-        assert_eq!(replace_all(&re("a(x*)b"), "axb", "${1}", false), "${1}");
+        assert_eq!(
+            replace_all(&re("a*"), "baaac", "-", true, 100).unwrap(),
+            "-b-c-"
+        );
+        assert_eq!(
+            replace_all(&re("a(x*)b"), "axb", "${1}", false, 100).unwrap(),
+            "${1}"
+        );
+    }
+
+    #[test]
+    fn results_are_bounded() {
+        assert!(find_all(&re("a"), "aaaa", -1, 3).is_err());
+        assert!(replace_all(&re(""), "aaaa", "xxxxxxxx", true, 10).is_err());
     }
 
     #[test]
     fn split_like_go() {
-        assert_eq!(split(&re("a"), "a", "banana", -1), vec!["b", "n", "n", ""]);
-        assert_eq!(split(&re("a"), "a", "banana", 2), vec!["b", "nana"]);
-        assert_eq!(split(&re(""), "", "abc", -1), vec!["a", "b", "c"]);
-        assert_eq!(split(&re("x*"), "x*", "", -1), vec![""]);
+        assert_eq!(
+            split(&re("a"), "a", "banana", -1, 100).unwrap(),
+            vec!["b", "n", "n", ""]
+        );
+        assert_eq!(
+            split(&re("a"), "a", "banana", 2, 100).unwrap(),
+            vec!["b", "nana"]
+        );
+        assert_eq!(
+            split(&re(""), "", "abc", -1, 100).unwrap(),
+            vec!["a", "b", "c"]
+        );
+        assert_eq!(split(&re("x*"), "x*", "", -1, 100).unwrap(), vec![""]);
     }
 
     #[test]

@@ -84,11 +84,15 @@ pub fn register(map: &mut FuncMap) {
     add(map, "camelcase", &[S], None, |_, a| {
         Ok(casing::to_pascal_case(str_arg(a, 0)).into())
     });
-    add(map, "wrap", &[Int, S], None, |_, a| {
-        Ok(casing::wrap(str_arg(a, 1), int_arg(a, 0), "", false).into())
+    add(map, "wrap", &[Int, S], None, |ctx, a| {
+        let s = str_arg(a, 1);
+        grown(ctx, "wrap", s.len(), s.len(), 1)?;
+        Ok(casing::wrap(s, int_arg(a, 0), "", false).into())
     });
-    add(map, "wrapWith", &[Int, S, S], None, |_, a| {
-        Ok(casing::wrap(str_arg(a, 2), int_arg(a, 0), str_arg(a, 1), true).into())
+    add(map, "wrapWith", &[Int, S, S], None, |ctx, a| {
+        let (sep, s) = (str_arg(a, 1), str_arg(a, 2));
+        grown(ctx, "wrapWith", s.len(), s.len(), sep.len().max(1))?;
+        Ok(casing::wrap(s, int_arg(a, 0), sep, true).into())
     });
     add(map, "contains", &[S, S], None, |_, a| {
         Ok(str_arg(a, 1).contains(str_arg(a, 0)).into())
@@ -129,8 +133,14 @@ pub fn register(map: &mut FuncMap) {
     add(map, "nindent", &[Int, S], None, |ctx, a| {
         indent(ctx, int_arg(a, 0), str_arg(a, 1)).map(|s| Value::from(format!("\n{s}")))
     });
-    add(map, "replace", &[S, S, S], None, |_, a| {
+    add(map, "replace", &[S, S, S], None, |ctx, a| {
         let (old, new, src) = (str_arg(a, 0), str_arg(a, 1), str_arg(a, 2));
+        let count = if old.is_empty() {
+            src.chars().count() + 1
+        } else {
+            src.matches(old).count()
+        };
+        grown(ctx, "replace", src.len(), count, new.len())?;
         Ok(go_replace(src, old, new).into())
     });
     add(map, "plural", &[S, S, Int], None, |_, a| {
@@ -143,10 +153,12 @@ pub fn register(map: &mut FuncMap) {
     add(map, "toString", &[Any], None, |_, a| {
         Ok(strval(&a[0]).into())
     });
-    add(map, "split", &[S, S], None, |_, a| {
+    add(map, "split", &[S, S], None, |ctx, a| {
+        parts_limit(ctx, str_arg(a, 1), str_arg(a, 0))?;
         Ok(indexed(gostr::split(str_arg(a, 1), str_arg(a, 0))))
     });
-    add(map, "splitList", &[S, S], None, |_, a| {
+    add(map, "splitList", &[S, S], None, |ctx, a| {
+        parts_limit(ctx, str_arg(a, 1), str_arg(a, 0))?;
         Ok(Value::list(
             gostr::split(str_arg(a, 1), str_arg(a, 0))
                 .into_iter()
@@ -154,7 +166,8 @@ pub fn register(map: &mut FuncMap) {
                 .collect(),
         ))
     });
-    add(map, "splitn", &[S, Int, S], None, |_, a| {
+    add(map, "splitn", &[S, Int, S], None, |ctx, a| {
+        parts_limit(ctx, str_arg(a, 2), str_arg(a, 0))?;
         Ok(indexed(gostr::splitn(
             str_arg(a, 2),
             str_arg(a, 0),
@@ -164,8 +177,11 @@ pub fn register(map: &mut FuncMap) {
     add(map, "toStrings", &[Any], None, |_, a| {
         Ok(string_list(&strslice(&a[0])))
     });
-    add(map, "join", &[S, Any], None, |_, a| {
-        Ok(strslice(&a[1]).join(str_arg(a, 0)).into())
+    add(map, "join", &[S, Any], None, |ctx, a| {
+        let (sep, items) = (str_arg(a, 0), strslice(&a[1]));
+        let total: usize = items.iter().map(String::len).sum();
+        grown(ctx, "join", total, items.len().saturating_sub(1), sep.len())?;
+        Ok(items.join(sep).into())
     });
     add(map, "sortAlpha", &[Any], None, |_, a| {
         let mut items = match &a[0] {
@@ -178,6 +194,29 @@ pub fn register(map: &mut FuncMap) {
     add(map, "fail", &[S], None, |_, a| {
         Err(FuncError::failed(str_arg(a, 0)))
     });
+}
+
+/// Fails when a string of `base` bytes plus `count` insertions of `each` bytes would exceed
+/// the collection limit.
+fn grown(
+    ctx: &CallContext<'_>,
+    what: &str,
+    base: usize,
+    count: usize,
+    each: usize,
+) -> Result<(), FuncError> {
+    let total = (base as u64).saturating_add((count as u64).saturating_mul(each as u64));
+    ctx.check_len(what, total)
+}
+
+/// Fails when splitting `s` at `sep` would make more parts than the collection limit allows.
+fn parts_limit(ctx: &CallContext<'_>, s: &str, sep: &str) -> Result<(), FuncError> {
+    let parts = if sep.is_empty() {
+        s.chars().count()
+    } else {
+        s.matches(sep).count() + 1
+    };
+    ctx.check_len("split", parts as u64)
 }
 
 /// sprig's `trunc`: a positive count keeps that many leading bytes, a negative one that many

@@ -95,7 +95,8 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
                 let hex = |j: usize| b.get(j).and_then(|c| char::from(*c).to_digit(16));
                 let (Some(hi), Some(lo)) = (hex(i + 1), hex(i + 2)) else {
                     let end = (i + 3).min(b.len());
-                    return Err(format!("invalid URL escape {}", go_quote(&s[i..end])));
+                    let shown = String::from_utf8_lossy(&b[i..end]);
+                    return Err(format!("invalid URL escape {}", go_quote(&shown)));
                 };
                 let v = (hi << 4 | lo) as u8;
                 let seq = &s[i..i + 3];
