@@ -191,7 +191,10 @@ fn discover_options(options: &Option<ImageOptions>) -> napi::Result<DiscoverOpti
 /// Finds the images of manifests (YAML text or objects): `{images: [{image, documents,
 /// locations}], workloadImages, kotsKindsImages, documentsWithImages}`.
 #[napi(ts_args_type = "manifests: string | object[], options?: ImageOptions")]
-pub fn discover_images(manifests: Value, options: Option<ImageOptions>) -> napi::Result<Value, Code> {
+pub fn discover_images(
+    manifests: Value,
+    options: Option<ImageOptions>,
+) -> napi::Result<Value, Code> {
     let objects = objects(manifests)?;
     let found = image::discover(&objects, &discover_options(&options)?).map_err(to_js)?;
     to_value(serde_json::to_value(found))
@@ -222,7 +225,8 @@ pub fn rewrite_images(manifests: Value, options: ImageOptions) -> napi::Result<V
         (None, None) => return Err(options_error("give registry or proxyAppSlug")),
     };
     let images = image::kustomization_images(entries.map_err(to_js)?);
-    let rewritten = ImageRewriter::new(images.clone()).rewrite_objects(&mut objects, discover_options.mode);
+    let rewritten =
+        ImageRewriter::new(images.clone()).rewrite_objects(&mut objects, discover_options.mode);
     let manifests: Vec<Value> = objects.into_iter().map(Object::into_value).collect();
     let images = to_value(serde_json::to_value(images))?;
     Ok(serde_json::json!({"manifests": manifests, "images": images, "rewritten": rewritten}))

@@ -1,13 +1,8 @@
 //! `License`, `LicenseVerifier`, `VerifiedLicense`, `generateLicenseSigningKey`,
-//! `licensePublicKey`, `signLicense`.
-//!
-//! Errors carry `code` `KOTS_LICENSE_<VARIANT>`: `YAML`, `DOCUMENT_COUNT`, `NOT_A_LICENSE`,
-//! `UNSUPPORTED_VERSION`, `INVALID_FIELD`, `SERIALIZE`, `SIGNATURE_BLOB`, `KEY_SIGNATURE_MISSING`,
-//! `UNKNOWN_GLOBAL_KEY`, `KEY_SIGNATURE_INVALID`, `LICENSE_SIGNATURE_MISSING`,
-//! `LICENSE_SIGNATURE_INVALID`, `ENTITLEMENT_SIGNATURE_INVALID`, `SIGNED_DATA`, `DATA_MISMATCH`,
-//! `UNKNOWN_KEY_ID`, `ED25519_SIGNATURE_INVALID`, `UNSUPPORTED_ENVELOPE`, `INVALID_KEY`,
-//! `EXPIRES_AT`, `INVALID_TIMESTAMP`, `CHANNEL_SLUG_NOT_FOUND`, `CHANNEL_NOT_FOUND`,
-//! `CHANNEL_NOT_ALLOWED`.
+//! `licensePublicKey`, `signLicense`. Error codes are listed on `License`.
+
+// napi registers exported functions only outside `cfg(test)`, so a test build sees them as unused.
+#![cfg_attr(test, allow(dead_code))]
 
 use kots_core::license::{
     self as core, Ed25519PrivateKey, Ed25519PublicKey, LicenseError, Timestamp,
@@ -23,6 +18,14 @@ fn to_js(e: LicenseError) -> napi::Error<Code> {
 
 /// A KOTS License (`kots.io/v1beta1` or `v1beta2`). Build it with `License.fromYaml(text)` or
 /// `License.fromObject(obj)`.
+///
+/// License functions throw errors whose `code` is `KOTS_LICENSE_` followed by: `YAML`,
+/// `DOCUMENT_COUNT`, `NOT_A_LICENSE`, `UNSUPPORTED_VERSION`, `INVALID_FIELD`, `SERIALIZE`,
+/// `SIGNATURE_BLOB`, `KEY_SIGNATURE_MISSING`, `UNKNOWN_GLOBAL_KEY`, `KEY_SIGNATURE_INVALID`,
+/// `LICENSE_SIGNATURE_MISSING`, `LICENSE_SIGNATURE_INVALID`, `ENTITLEMENT_SIGNATURE_INVALID`,
+/// `SIGNED_DATA`, `DATA_MISMATCH`, `UNKNOWN_KEY_ID`, `ED25519_SIGNATURE_INVALID`,
+/// `UNSUPPORTED_ENVELOPE`, `INVALID_KEY`, `EXPIRES_AT`, `INVALID_TIMESTAMP`,
+/// `CHANNEL_SLUG_NOT_FOUND`, `CHANNEL_NOT_FOUND` or `CHANNEL_NOT_ALLOWED`.
 #[napi]
 pub struct License(core::License);
 

@@ -52,7 +52,9 @@ const INVALID_INPUT: &str = "KOTS_RENDER_INVALID_INPUT";
 /// {namespace, distribution, isKurl, kubernetesVersion, nodeCount, objects, httpProxy,
 /// httpsProxy, noProxy}`, `threads`). Returns `{objects: [{path, object}], summary, kotsKinds,
 /// config}`.
-#[napi(ts_return_type = "{ objects: Array<{ path: string; object: Record<string, any> }>; summary: Record<string, any>; kotsKinds: Array<{ path: string; content: string }>; config: Record<string, any> | null }")]
+#[napi(
+    ts_return_type = "{ objects: Array<{ path: string; object: Record<string, any> }>; summary: Record<string, any>; kotsKinds: Array<{ path: string; content: string }>; config: Record<string, any> | null }"
+)]
 pub fn render_release(
     release: Either<String, HashMap<String, Either<String, Buffer>>>,
     license: String,
@@ -76,10 +78,17 @@ pub fn render_release(
     };
     let mut verifier = Verifier::new();
     if let Some(pem) = options.remove("licenseKey") {
-        let pem = pem.as_str().ok_or_else(|| js_error(INVALID_INPUT, "licenseKey must be a PEM string"))?.to_string();
-        verifier.trust_rsa_key_for_any_id(&pem).map_err(|e| js_error("KOTS_LICENSE_INVALID", e))?;
+        let pem = pem
+            .as_str()
+            .ok_or_else(|| js_error(INVALID_INPUT, "licenseKey must be a PEM string"))?
+            .to_string();
+        verifier
+            .trust_rsa_key_for_any_id(&pem)
+            .map_err(|e| js_error("KOTS_LICENSE_INVALID", e))?;
     }
-    let verified = verifier.verify_yaml(&license).map_err(|e| js_error("KOTS_LICENSE_INVALID", e))?;
+    let verified = verifier
+        .verify_yaml(&license)
+        .map_err(|e| js_error("KOTS_LICENSE_INVALID", e))?;
     let values = config_values
         .as_deref()
         .map(ConfigValues::from_yaml)
@@ -87,6 +96,12 @@ pub fn render_release(
         .map_err(|e| js_error(INVALID_INPUT, format!("configValues: {e}")))?;
     let settings: RenderSettings = serde_json::from_value(Value::Object(options))
         .map_err(|e| js_error(INVALID_INPUT, format!("invalid render option: {e}")))?;
-    let rendered = render(&release, Some(&verified.license), values.as_ref(), &settings.into_options()).map_err(to_js)?;
+    let rendered = render(
+        &release,
+        Some(&verified.license),
+        values.as_ref(),
+        &settings.into_options(),
+    )
+    .map_err(to_js)?;
     Ok(rendered.to_json())
 }

@@ -42,7 +42,10 @@ fn to_py(py: Python<'_>, e: ImageError) -> PyErr {
         ("document", document.and_then(|d| field(py, d))),
         ("pointer", pointer.and_then(|p| field(py, p))),
         ("input", reference.and_then(|r| field(py, r.input()))),
-        ("go_message", reference.and_then(|r| field(py, r.go_message()))),
+        (
+            "go_message",
+            reference.and_then(|r| field(py, r.go_message())),
+        ),
     ];
     let fields: Vec<(&str, Py<PyAny>)> = fields
         .into_iter()
@@ -51,8 +54,14 @@ fn to_py(py: Python<'_>, e: ImageError) -> PyErr {
     errors::with_fields(py, err, &fields)
 }
 
-fn to_py_value(py: Python<'_>, value: serde_json::Result<serde_json::Value>) -> PyResult<Py<PyAny>> {
-    json_to_py(py, &value.map_err(|e| PyValueError::new_err(e.to_string()))?)
+fn to_py_value(
+    py: Python<'_>,
+    value: serde_json::Result<serde_json::Value>,
+) -> PyResult<Py<PyAny>> {
+    json_to_py(
+        py,
+        &value.map_err(|e| PyValueError::new_err(e.to_string()))?,
+    )
 }
 
 /// Manifests given as YAML text or as a list of dicts.
@@ -99,7 +108,10 @@ fn kustomize_images(py: Python<'_>, images: Vec<String>, registry: &str) -> PyRe
     let entries = Registry::parse(registry)
         .rewrite_images(&images)
         .map_err(|e| to_py(py, e))?;
-    to_py_value(py, serde_json::to_value(image::kustomization_images(entries)))
+    to_py_value(
+        py,
+        serde_json::to_value(image::kustomization_images(entries)),
+    )
 }
 
 /// KOTS's `LocalImageName` template function. `is_private` is the answer to KOTS's registry
@@ -230,7 +242,9 @@ fn rewrite_images(
     let images = serde_json::to_value(images);
     to_py_value(
         py,
-        images.map(|i| serde_json::json!({"manifests": manifests, "images": i, "rewritten": rewritten})),
+        images.map(
+            |i| serde_json::json!({"manifests": manifests, "images": i, "rewritten": rewritten}),
+        ),
     )
 }
 

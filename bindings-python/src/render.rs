@@ -39,7 +39,9 @@ fn release(py: Python<'_>, files: &Bound<'_, PyAny>) -> PyResult<Release> {
         return Release::from_dir(std::path::Path::new(&*dir.to_cow()?)).map_err(|e| to_py(py, e));
     }
     let dict = files.downcast::<PyDict>().map_err(|_| {
-        pyo3::exceptions::PyTypeError::new_err("release_files must be a directory path or a dict of path -> str | bytes")
+        pyo3::exceptions::PyTypeError::new_err(
+            "release_files must be a directory path or a dict of path -> str | bytes",
+        )
     })?;
     let mut out = Vec::new();
     for (path, content) in dict.iter() {
@@ -81,14 +83,17 @@ fn render_release(
             .trust_rsa_key_for_any_id(pem)
             .map_err(|e| errors::LicenseError::new_err(e.to_string()))?;
     }
-    let verified = verifier.verify_yaml(license).map_err(|e| errors::LicenseError::new_err(e.to_string()))?;
+    let verified = verifier
+        .verify_yaml(license)
+        .map_err(|e| errors::LicenseError::new_err(e.to_string()))?;
     let values = config_values
         .map(ConfigValues::from_yaml)
         .transpose()
         .map_err(|e| errors::KindsError::new_err(e.to_string()))?;
     let settings: RenderSettings = match options {
-        Some(dict) => serde_json::from_value(py_to_json(dict.as_any())?)
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("invalid render option: {e}")))?,
+        Some(dict) => serde_json::from_value(py_to_json(dict.as_any())?).map_err(|e| {
+            pyo3::exceptions::PyValueError::new_err(format!("invalid render option: {e}"))
+        })?,
         None => RenderSettings::default(),
     };
     let options = settings.into_options();

@@ -65,7 +65,7 @@ def test_invalid_reference_raises_image_error_with_go_message():
     assert info.value.go_message == "invalid reference format: repository name must be lowercase"
     assert info.value.input == "Nginx:1"
     with pytest.raises(kots.ImageError) as info:
-        kots.parse_image_reference("nginx@sha256:abc" + "0" * 61)
+        kots.parse_image_reference("nginx@sha256:abc" + "0" * 60)
     assert info.value.go_message == "invalid checksum digest length"
 
 

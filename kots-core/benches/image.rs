@@ -15,7 +15,10 @@ fn documents(n: usize) -> Vec<Object> {
         0 => format!("nginx:1.{}", i % 2000),
         1 => format!("quay.io/org/service-{}:v{}", i % 2000, i % 7),
         2 => format!("org/app-{}@sha256:{:064x}", i % 2000, i),
-        _ => format!("registry.example.com:5000/team/sub/tool-{}:latest", i % 2000),
+        _ => format!(
+            "registry.example.com:5000/team/sub/tool-{}:latest",
+            i % 2000
+        ),
     };
     let pod_spec = |i: usize| {
         json!({"initContainers": [{"name": "init", "image": image(i + 1)}],
@@ -50,7 +53,10 @@ fn discover_and_rewrite(objects: &mut [Object], registry: &Registry, mode: Disco
 fn bench(c: &mut Criterion) {
     let registry = Registry::parse("registry.local:5000/mirror");
     let objects = documents(10_000);
-    for (name, mode) in [("kots", DiscoveryMode::Kots), ("complete", DiscoveryMode::Complete)] {
+    for (name, mode) in [
+        ("kots", DiscoveryMode::Kots),
+        ("complete", DiscoveryMode::Complete),
+    ] {
         c.bench_function(&format!("image discover+rewrite 10k docs ({name})"), |b| {
             b.iter_batched_ref(
                 || objects.clone(),

@@ -40,12 +40,20 @@ fn bench(c: &mut Criterion) {
         let kots = Verifier::new();
         let cases = [
             ("v1beta1_md5_parse_verify", "kots/valid.yaml"),
-            ("v1beta1_md5_3_entitlement_sigs_parse_verify", "kotskinds/v1beta1.yaml"),
-            ("v1beta2_sha256_3_entitlement_sigs_parse_verify", "kotskinds/v1beta2.yaml"),
+            (
+                "v1beta1_md5_3_entitlement_sigs_parse_verify",
+                "kotskinds/v1beta1.yaml",
+            ),
+            (
+                "v1beta2_sha256_3_entitlement_sigs_parse_verify",
+                "kotskinds/v1beta2.yaml",
+            ),
         ];
         for (name, file) in cases {
             let text = std::fs::read_to_string(vectors.join(file)).unwrap();
-            group.bench_function(name, |b| b.iter(|| parse_and_verify(&kots, black_box(&text))));
+            group.bench_function(name, |b| {
+                b.iter(|| parse_and_verify(&kots, black_box(&text)))
+            });
         }
     } else {
         eprintln!(

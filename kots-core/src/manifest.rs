@@ -377,10 +377,10 @@ fn object_from_value(value: Value, document: usize, line: u64) -> Result<Object,
         }
     };
     for field in ["apiVersion", "kind"] {
-        if !map
+        if map
             .get(field)
             .and_then(Value::as_str)
-            .is_some_and(|s| !s.is_empty())
+            .is_none_or(str::is_empty)
         {
             return Err(ManifestError::MissingField {
                 document,

@@ -131,9 +131,16 @@ pub fn resolve_config(
     options: &ConfigOptions,
 ) -> Result<ResolvedConfig, ConfigError> {
     let groups = &config.spec.groups;
-    let config_values = initial_config_values(config, values, inputs, options)?;
-    let (values, dependencies) =
-        resolve_values(groups, existing_values(&config_values), inputs, options)?;
+    let graph = DepGraph::parse(groups, inputs);
+    let config_values = initial_values(config, values, inputs, options, &graph)?;
+    let values = resolve_values(
+        groups,
+        existing_values(&config_values),
+        inputs,
+        options,
+        &graph,
+    )?;
+    let dependencies = graph.dependencies().clone();
     let rendered = render_config(config, &values, inputs)?;
     let missing_required = missing_required(&rendered);
     let validation = validate::validate(&rendered, options.encryption_key.as_ref());
@@ -191,7 +198,8 @@ fn resolve_values(
     mut existing: ItemValues,
     inputs: &TemplateInputs,
     options: &ConfigOptions,
-) -> Result<(ItemValues, BTreeMap<String, BTreeSet<String>>), ConfigError> {
+    graph: &DepGraph,
+) -> Result<ItemValues, ConfigError> {
     let mut by_name: BTreeMap<&str, &ConfigItem> = BTreeMap::new();
     for item in items(groups) {
         by_name.insert(&item.name, item);
@@ -201,8 +209,7 @@ fn resolve_values(
     }
     let order: Vec<String> = items(groups).map(|i| i.name.clone()).collect();
     let known: BTreeSet<String> = order.iter().cloned().collect();
-    let mut graph = DepGraph::parse(groups, inputs);
-    let dependencies = graph.dependencies().clone();
+    let mut graph = graph.clone();
     let shared = Arc::new(RwLock::new(existing));
     let builder = item_builder(&shared, inputs);
     let mut heads = graph.head_nodes(&order).map_err(ConfigError::Cycle)?;
@@ -234,7 +241,7 @@ fn resolve_values(
         heads = graph.head_nodes(&order).map_err(ConfigError::Cycle)?;
     }
     let values = std::mem::take(&mut *write(&shared));
-    Ok((values, dependencies))
+    Ok(values)
 }
 
 fn read(values: &RwLock<ItemValues>) -> std::sync::RwLockReadGuard<'_, ItemValues> {
@@ -263,6 +270,22 @@ pub fn initial_config_values(
     inputs: &TemplateInputs,
     options: &ConfigOptions,
 ) -> Result<ConfigValues, ConfigError> {
+    initial_values(
+        config,
+        previous,
+        inputs,
+        options,
+        &DepGraph::parse(&config.spec.groups, inputs),
+    )
+}
+
+fn initial_values(
+    config: &Config,
+    previous: Option<&ConfigValues>,
+    inputs: &TemplateInputs,
+    options: &ConfigOptions,
+    graph: &DepGraph,
+) -> Result<ConfigValues, ConfigError> {
     let mut out = previous.cloned().unwrap_or_else(|| ConfigValues {
         api_version: ConfigValues::API_VERSION.into(),
         kind: ConfigValues::KIND.into(),
@@ -275,7 +298,7 @@ pub fn initial_config_values(
         out.metadata.name = config.metadata.name.clone();
     }
     let existing = previous.map(existing_values).unwrap_or_default();
-    let (resolved, _) = resolve_values(&config.spec.groups, existing, inputs, options)?;
+    let resolved = resolve_values(&config.spec.groups, existing, inputs, options, graph)?;
     let shared = Arc::new(RwLock::new(resolved));
     let mut funcs = inputs.manifest_funcs();
     register_config(&mut funcs, shared.clone(), inputs);

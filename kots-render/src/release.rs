@@ -413,19 +413,23 @@ impl TemplatingKinds {
         for file in release.files().iter().filter(|f| !f.is_archive()) {
             let Some(text) = file.text() else { continue };
             for doc in split_documents(text) {
-                let Some((api_version, kind)) = base::api_version_kind(&doc.text) else {
+                let wanted = ["Config", "Application", "ConfigValues"];
+                if !doc.text.contains("kots.io/v1beta1")
+                    || !wanted.iter().any(|k| base::names_kind(&doc.text, k))
+                {
+                    continue;
+                }
+                // Documents that do not parse before rendering are not kinds KOTS can read here.
+                let Ok(object) = Object::from_yaml(&doc.text) else {
                     continue;
                 };
-                if !matches!(kind.as_str(), "Config" | "Application" | "ConfigValues")
-                    || api_version != "kots.io/v1beta1"
-                {
+                if object.api_version() != "kots.io/v1beta1" || !wanted.contains(&object.kind()) {
                     continue;
                 }
                 let err = |e: kinds::KindsError| RenderError::Kinds {
                     path: file.path.clone(),
                     message: e.to_string(),
                 };
-                let object = Object::from_yaml(&doc.text).map_err(|e| err(e.into()))?;
                 match kinds::decode(&object).map_err(err)? {
                     Some(Kind::Config(c)) => found.config = Some(*c),
                     Some(Kind::Application(a)) if found.application.is_none() => {
@@ -455,6 +459,9 @@ fn render_kots_kinds(
         let Some(text) = file.text() else { continue };
         let mut docs: Vec<String> = Vec::new();
         for doc in split_documents(text) {
+            if !base::may_be_kots_kind(&doc.text) {
+                continue;
+            }
             let Some((api_version, kind)) = base::api_version_kind(&doc.text) else {
                 continue;
             };
@@ -501,6 +508,9 @@ fn helm_charts(kots_kinds: &[RenderedFile]) -> Result<Vec<(String, helm::Chart)>
     let mut out = Vec::new();
     for file in kots_kinds {
         for doc in split_documents(&file.content) {
+            if !base::names_kind(&doc.text, "HelmChart") {
+                continue;
+            }
             let Some((api_version, kind)) = base::api_version_kind(&doc.text) else {
                 continue;
             };
@@ -534,6 +544,7 @@ fn rendered_application(kots_kinds: &[RenderedFile]) -> Option<Application> {
     kots_kinds
         .iter()
         .flat_map(|f| split_documents(&f.content))
+        .filter(|d| base::names_kind(&d.text, "Application"))
         .filter_map(|d| Object::from_yaml(&d.text).ok())
         .find(|o| o.api_version() == Application::API_VERSION && o.kind() == Application::KIND)
         .and_then(|o| Application::from_object(&o).ok())

@@ -187,10 +187,7 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), CliError> {
     for path in entries {
         if path.is_dir() {
             yaml_files(&path, out)?;
-        } else if path
-            .extension()
-            .is_some_and(|e| e == "yaml" || e == "yml")
-        {
+        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
             out.push(path);
         }
     }
@@ -215,7 +212,11 @@ struct ImageLine<'a> {
     locations: Vec<String>,
 }
 
-fn discover_input(input: &Input, mode: DiscoveryMode, registry: Option<Registry>) -> Result<Discovery, CliError> {
+fn discover_input(
+    input: &Input,
+    mode: DiscoveryMode,
+    registry: Option<Registry>,
+) -> Result<Discovery, CliError> {
     discover(&input.objects, &DiscoverOptions { mode, registry }).map_err(|e| {
         CliError::new(match &e {
             kots_core::image::ImageError::InDocument { document, .. }
@@ -239,7 +240,11 @@ fn list(path: &Path, json: bool, mode: DiscoveryMode) -> Result<ExitCode, CliErr
         }
         print_json(&ImageLine {
             image: &image.image,
-            documents: image.documents.iter().map(|d| input.document_ref(*d)).collect(),
+            documents: image
+                .documents
+                .iter()
+                .map(|d| input.document_ref(*d))
+                .collect(),
             locations: image
                 .locations
                 .iter()
@@ -277,8 +282,10 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, CliError> {
             registry.rewrite_images(&found.kots_image_list()),
         ),
         (None, Some(slug)) => {
-            let info = ProxyInfo::default()
-                .with_overrides(args.proxy_domain.as_deref(), args.registry_domain.as_deref());
+            let info = ProxyInfo::default().with_overrides(
+                args.proxy_domain.as_deref(),
+                args.registry_domain.as_deref(),
+            );
             let private: HashSet<&str> = args.private.iter().map(String::as_str).collect();
             (
                 "proxy",
@@ -289,7 +296,11 @@ fn rewrite(args: RewriteArgs) -> Result<ExitCode, CliError> {
                 ),
             )
         }
-        (None, None) => return Err(CliError::new("give --registry HOST[/NAMESPACE] or --proxy APP_SLUG")),
+        (None, None) => {
+            return Err(CliError::new(
+                "give --registry HOST[/NAMESPACE] or --proxy APP_SLUG",
+            ))
+        }
     };
     let images = kustomization_images(entries.map_err(CliError::new)?);
     let rewriter = ImageRewriter::new(images.clone());

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use kots_core::license::{
     generate_ed25519_key, sign_license, Ed25519PrivateKey, Ed25519PublicKey, FieldMismatch,
-    License, Timestamp, VerifiedLicense, Verifier,
+    License, LicenseError, Timestamp, VerifiedLicense, Verifier,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};

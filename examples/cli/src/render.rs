@@ -13,7 +13,9 @@ use kots_core::kinds::{ConfigValues, KotsResource};
 use kots_core::license::{License, Verifier};
 use kots_core::manifest::Object;
 use kots_render::functions::RegistrySettings;
-use kots_render::release::{render_release, resolve_release_config, Finishing, Release, RenderOptions, Rendered};
+use kots_render::release::{
+    render_release, resolve_release_config, Finishing, Release, RenderOptions, Rendered,
+};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -102,16 +104,23 @@ fn load(inputs: &Inputs) -> Result<Loaded, CliError> {
     let release = Release::from_dir(&inputs.release_dir).map_err(CliError::new)?;
     let mut verifier = Verifier::new();
     if let Some(key) = &inputs.license_key {
-        verifier.trust_rsa_key_for_any_id(&read_file(key)?).map_err(|e| file_error(key, e))?;
+        verifier
+            .trust_rsa_key_for_any_id(&read_file(key)?)
+            .map_err(|e| file_error(key, e))?;
     }
     let verified = verifier
         .verify_yaml(&read_file(&inputs.license)?)
         .map_err(|e| file_error(&inputs.license, e))?;
     for warning in &verified.warnings {
-        eprintln!("kots: {}: {warning}; the signed value is used", inputs.license.display());
+        eprintln!(
+            "kots: {}: {warning}; the signed value is used",
+            inputs.license.display()
+        );
     }
     let config_values = match &inputs.config_values {
-        Some(path) => Some(ConfigValues::from_yaml(&read_file(path)?).map_err(|e| file_error(path, e))?),
+        Some(path) => {
+            Some(ConfigValues::from_yaml(&read_file(path)?).map_err(|e| file_error(path, e))?)
+        }
         None => None,
     };
     let registry = inputs.registry.as_deref().map(|r| {
@@ -134,7 +143,12 @@ fn load(inputs: &Inputs) -> Result<Loaded, CliError> {
         encryption_key: inputs.encryption_key.clone(),
         ..RenderOptions::default()
     };
-    Ok(Loaded { release, license: verified.license, config_values, options })
+    Ok(Loaded {
+        release,
+        license: verified.license,
+        config_values,
+        options,
+    })
 }
 
 fn file_error(path: &Path, e: impl std::fmt::Display) -> CliError {
@@ -160,8 +174,13 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         backup_label: !args.no_backup_label,
         rewrite_images: !args.no_rewrite_images,
     };
-    let rendered = render_release(&loaded.release, Some(&loaded.license), loaded.config_values.as_ref(), &loaded.options)
-        .map_err(|e| CliError::with_code(e, EXIT_RENDER_ERROR))?;
+    let rendered = render_release(
+        &loaded.release,
+        Some(&loaded.license),
+        loaded.config_values.as_ref(),
+        &loaded.options,
+    )
+    .map_err(|e| CliError::with_code(e, EXIT_RENDER_ERROR))?;
     let files = match &args.out {
         Some(dir) => write_objects(dir, &rendered)?,
         None => {
@@ -169,14 +188,25 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             Vec::new()
         }
     };
-    let summary = FileSummary { summary: &rendered.summary, files };
+    let summary = FileSummary {
+        summary: &rendered.summary,
+        files,
+    };
     if args.out.is_some() {
         print_json(&summary)?;
     } else {
-        eprintln!("{}", serde_json::to_string(&summary).map_err(CliError::new)?);
+        eprintln!(
+            "{}",
+            serde_json::to_string(&summary).map_err(CliError::new)?
+        );
     }
     if !rendered.summary.needs_config.is_empty() {
-        let names: Vec<&str> = rendered.summary.needs_config.iter().map(|m| m.name.as_str()).collect();
+        let names: Vec<&str> = rendered
+            .summary
+            .needs_config
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
         return Err(CliError::with_code(
             format!("required config items are not set: {}", names.join(", ")),
             EXIT_NEEDS_CONFIG,
@@ -206,9 +236,17 @@ fn write_objects(dir: &Path, rendered: &Rendered) -> Result<Vec<String>, CliErro
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     let mut files = Vec::new();
     for o in &rendered.objects {
-        let stem = format!("{}-{}", o.object.name().unwrap_or_default(), o.object.kind().to_lowercase());
+        let stem = format!(
+            "{}-{}",
+            o.object.name().unwrap_or_default(),
+            o.object.kind().to_lowercase()
+        );
         let count = seen.entry(stem.clone()).or_insert(0);
-        let name = if *count == 0 { format!("{stem}.yaml") } else { format!("{stem}-{count}.yaml") };
+        let name = if *count == 0 {
+            format!("{stem}.yaml")
+        } else {
+            format!("{stem}-{count}.yaml")
+        };
         *count += 1;
         let path = dir.join(&name);
         std::fs::write(&path, to_yaml(&o.object)?).map_err(|e| CliError::io(&path, e))?;
@@ -227,8 +265,13 @@ pub struct ConfigArgs {
 /// what they depend on), the config context values, missing required items and validation errors.
 pub fn run_config(args: ConfigArgs) -> Result<ExitCode, CliError> {
     let loaded = load(&args.inputs)?;
-    let resolved = resolve_release_config(&loaded.release, Some(&loaded.license), loaded.config_values.as_ref(), &loaded.options)
-        .map_err(|e| CliError::with_code(e, EXIT_RENDER_ERROR))?;
+    let resolved = resolve_release_config(
+        &loaded.release,
+        Some(&loaded.license),
+        loaded.config_values.as_ref(),
+        &loaded.options,
+    )
+    .map_err(|e| CliError::with_code(e, EXIT_RENDER_ERROR))?;
     let Some(resolved) = resolved else {
         print_json(&json!({ "items": [], "values": {}, "needsConfig": [], "validation": [] }))?;
         return Ok(ExitCode::SUCCESS);

@@ -360,3 +360,64 @@ fn operations_parse_and_decisions_serialise() {
         "belowMinKotsVersion"
     );
 }
+
+mod properties {
+    use proptest::prelude::*;
+
+    use super::super::Version;
+
+    fn identifier() -> impl Strategy<Value = String> {
+        prop_oneof!["0|[1-9][0-9]{0,3}", "[0-9A-Za-z-]{1,6}"]
+    }
+
+    fn version() -> impl Strategy<Value = String> {
+        (
+            "0|[1-9][0-9]{0,4}",
+            "0|[1-9][0-9]{0,4}",
+            "0|[1-9][0-9]{0,4}",
+            prop::collection::vec(identifier(), 0..3),
+            prop::collection::vec("[0-9A-Za-z-]{1,5}", 0..3),
+        )
+            .prop_filter(
+                "numeric identifiers have no leading zero",
+                |(.., pre, _)| {
+                    pre.iter().all(|p| {
+                        !(p.len() > 1
+                            && p.starts_with('0')
+                            && p.bytes().all(|b| b.is_ascii_digit()))
+                    })
+                },
+            )
+            .prop_map(|(major, minor, patch, pre, build)| {
+                let mut text = format!("{major}.{minor}.{patch}");
+                if !pre.is_empty() {
+                    text += &format!("-{}", pre.join("."));
+                }
+                if !build.is_empty() {
+                    text += &format!("+{}", build.join("."));
+                }
+                text
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn parse_tolerant_never_panics(text in "\\PC{0,24}") {
+            let _ = Version::parse_tolerant(&text);
+        }
+
+        #[test]
+        fn valid_versions_print_back_unchanged(text in version()) {
+            let parsed = Version::parse_tolerant(&format!(" v{text} ")).unwrap();
+            prop_assert_eq!(parsed.to_string(), text);
+        }
+
+        #[test]
+        fn ordering_is_antisymmetric_and_ignores_build(a in version(), b in version()) {
+            let (va, vb) = (Version::parse(&a).unwrap(), Version::parse(&b).unwrap());
+            prop_assert_eq!(va.cmp(&vb), vb.cmp(&va).reverse());
+            let stripped = |v: &Version| Version { build: Vec::new(), ..v.clone() };
+            prop_assert_eq!(va.cmp(&vb), stripped(&va).cmp(&stripped(&vb)));
+        }
+    }
+}

@@ -196,15 +196,17 @@ impl Reference {
             // Go checks the empty string first (ErrNameEmpty is unreachable through
             // ParseNormalizedNamed, which always prefixes a domain).
             let lowered = go_to_lower(text);
-            return Err(if !text.is_empty() && grammar.reference.is_match(&lowered) {
-                ReferenceError::NameContainsUppercase {
-                    input: input.into(),
-                }
-            } else {
-                ReferenceError::InvalidFormat {
-                    input: input.into(),
-                }
-            });
+            return Err(
+                if !text.is_empty() && grammar.reference.is_match(&lowered) {
+                    ReferenceError::NameContainsUppercase {
+                        input: input.into(),
+                    }
+                } else {
+                    ReferenceError::InvalidFormat {
+                        input: input.into(),
+                    }
+                },
+            );
         }
         let (rest, digest) = match text.split_once('@') {
             Some((rest, digest)) => (rest, Some(digest)),

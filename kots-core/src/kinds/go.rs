@@ -46,3 +46,109 @@ pub(crate) mod bytes {
             .map_err(|e| de::Error::custom(format!("illegal base64 data: {e}")))
     }
 }
+
+/// Kubernetes `metav1.Time` (`*metav1.Time` with `omitempty`): `null` is unset, anything else
+/// must be a string Go's `time.Parse(time.RFC3339, s)` accepts. The text is kept as written.
+pub(crate) mod time {
+    use serde::{de, Deserialize, Deserializer};
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<String>, D::Error> {
+        let Some(text) = Option::<String>::deserialize(deserializer)? else {
+            return Ok(None);
+        };
+        if is_rfc3339(&text) {
+            Ok(Some(text))
+        } else {
+            Err(de::Error::custom(format!(
+                "parsing time {text:?} as \"2006-01-02T15:04:05Z07:00\": not an RFC 3339 time"
+            )))
+        }
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)` with Go's range checks (days per month, leap years).
+    fn is_rfc3339(text: &str) -> bool {
+        let b = text.as_bytes();
+        let digits = |from: usize, len: usize| -> Option<u32> {
+            let part = b.get(from..from + len)?;
+            part.iter()
+                .all(u8::is_ascii_digit)
+                .then(|| part.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+        };
+        let at = |i: usize, c: u8| b.get(i) == Some(&c);
+        let (Some(year), Some(month), Some(day), Some(hour), Some(min), Some(sec)) = (
+            digits(0, 4),
+            digits(5, 2),
+            digits(8, 2),
+            digits(11, 2),
+            digits(14, 2),
+            digits(17, 2),
+        ) else {
+            return false;
+        };
+        if !(at(4, b'-') && at(7, b'-') && at(10, b'T') && at(13, b':') && at(16, b':')) {
+            return false;
+        }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return false,
+        };
+        if day == 0 || day > days || hour > 23 || min > 59 || sec > 59 {
+            return false;
+        }
+        // Go accepts a fractional second (`.` or `,`) even though the layout has none.
+        let mut i = 19;
+        if at(i, b'.') || at(i, b',') {
+            let frac = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if frac == 0 {
+                return false;
+            }
+            i += 1 + frac;
+        }
+        match b.get(i) {
+            Some(b'Z') => i + 1 == b.len(),
+            Some(b'+' | b'-') => {
+                i + 6 == b.len()
+                    && at(i + 3, b':')
+                    && digits(i + 1, 2).is_some_and(|h| h < 24)
+                    && digits(i + 4, 2).is_some_and(|m| m < 60)
+            }
+            _ => false,
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn rfc3339_as_go_parses_it() {
+            for ok in [
+                "2024-01-02T03:04:05Z",
+                "2024-02-29T23:59:59.123456789+05:30",
+                "2000-02-29T00:00:00,5-00:00",
+            ] {
+                assert!(super::is_rfc3339(ok), "{ok}");
+            }
+            for bad in [
+                "",
+                "2024-01-02",
+                "2024-01-02 03:04:05Z",
+                "2024-01-02t03:04:05Z",
+                "2023-02-29T00:00:00Z",
+                "1900-02-29T00:00:00Z",
+                "2024-13-01T00:00:00Z",
+                "2024-01-02T24:00:00Z",
+                "2024-01-02T03:04:05",
+                "2024-01-02T03:04:05.Z",
+                "2024-01-02T03:04:05+0530",
+                "2024-01-02T03:04:05Zjunk",
+            ] {
+                assert!(!super::is_rfc3339(bad), "{bad}");
+            }
+        }
+    }
+}

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::go::{is_zero, nullable};
+use super::go::{is_zero, nullable, time};
 use super::EmbeddedClusterArtifacts;
 
 kots_resource! {
@@ -61,10 +61,10 @@ pub struct InstallationSpec {
         skip_serializing_if = "is_zero"
     )]
     pub release_notes: String,
-    /// An RFC 3339 timestamp, as written.
+    /// An RFC 3339 timestamp, checked as Kubernetes' `metav1.Time` parses it and kept as written.
     #[serde(
         default,
-        deserialize_with = "nullable",
+        deserialize_with = "time::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub released_at: Option<String>,

@@ -534,6 +534,19 @@ fn installation_and_config_values() {
         Some("2024-01-02T03:04:05Z")
     );
     assert_eq!(inst.spec.yaml_errors[0].path, "a.yaml");
+    let err = Installation::from_yaml(
+        "apiVersion: kots.io/v1beta1\nkind: Installation\nspec: {releasedAt: yesterday}\n",
+    )
+    .unwrap_err();
+    let KindsError::Decode { path, .. } = err else {
+        panic!()
+    };
+    assert_eq!(path, "spec.releasedAt");
+    let unset = Installation::from_yaml(
+        "apiVersion: kots.io/v1beta1\nkind: Installation\nspec: {releasedAt: null}\n",
+    )
+    .unwrap();
+    assert_eq!(unset.spec.released_at, None);
     let values = ConfigValues::from_yaml(
         "apiVersion: kots.io/v1beta1\nkind: ConfigValues\nspec:\n  values:\n    b: {valuePlaintext: p, \
          repeatableItem: r, dataPlaintext: d}\n    a: {default: '1'}\n",
@@ -603,12 +616,23 @@ fn kots_written_kinds_decode_and_round_trip() {
     }
 }
 
-/// The rendered Config KOTS wrote has the shape our encoder produces (Go field rules).
+/// The files KOTS marshals itself (rendered Config, ConfigValues, Installation) have exactly the
+/// shape our encoder produces (Go field rules).
 #[test]
-fn config_encoding_matches_kots_output() {
-    let path = testdata().join("simple/wantResults/kotsKinds/config.yaml");
-    let text = std::fs::read_to_string(path).unwrap();
-    let object = Object::from_yaml(&text).unwrap();
-    let config = Config::from_object(&object).unwrap();
-    assert_eq!(config.to_value().unwrap(), object.into_value());
+fn encoding_matches_kots_output() {
+    let files = [
+        "simple/wantResults/kotsKinds/config.yaml",
+        "kotskinds/wantResults/kotsKinds/kots-config.yaml",
+        "needsconfig/wantResults/kotsKinds/kots-config.yaml",
+        "simple/wantResults/kotsKinds/userdata/config.yaml",
+        "kotskinds/wantResults/kotsKinds/userdata/config.yaml",
+        "simple/wantResults/kotsKinds/userdata/installation.yaml",
+        "kotskinds/wantResults/kotsKinds/userdata/installation.yaml",
+    ];
+    for file in files {
+        let text = std::fs::read_to_string(testdata().join(file)).unwrap();
+        let object = Object::from_yaml(&text).unwrap();
+        let kind = decode(&object).unwrap().unwrap();
+        assert_eq!(kind.to_value().unwrap(), object.into_value(), "{file}");
+    }
 }

@@ -202,9 +202,9 @@ impl Montgomery {
         let mut t = vec![0u64; k + 2];
         for &ai in a {
             let mut carry = 0u128;
-            for j in 0..k {
-                let x = u128::from(t[j]) + u128::from(ai) * u128::from(b[j]) + carry;
-                t[j] = x as u64;
+            for (tj, bj) in t.iter_mut().zip(b) {
+                let x = u128::from(*tj) + u128::from(ai) * u128::from(*bj) + carry;
+                *tj = x as u64;
                 carry = x >> 64;
             }
             let x = u128::from(t[k]) + carry;
@@ -224,10 +224,10 @@ impl Montgomery {
         t.truncate(k + 1);
         if t[k] != 0 || !less_than(&t[..k], &self.n) {
             let mut borrow = 0u64;
-            for j in 0..k {
-                let (d1, b1) = t[j].overflowing_sub(self.n[j]);
+            for (tj, nj) in t.iter_mut().zip(&self.n) {
+                let (d1, b1) = tj.overflowing_sub(*nj);
                 let (d2, b2) = d1.overflowing_sub(borrow);
-                t[j] = d2;
+                *tj = d2;
                 borrow = u64::from(b1 || b2);
             }
         }

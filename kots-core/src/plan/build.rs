@@ -159,7 +159,7 @@ impl<'a> Planner<'_, 'a> {
     /// Create, update, replace or noop for an object of the new release.
     fn for_new(&self, entry: &Entry<'a>, old: Option<&Entry<'a>>) -> Draft<'a> {
         let key = &entry.key;
-        let mut op = self.operation(OpKind::Create, key, entry.obj);
+        let mut op = self.operation(OpKind::Create, key, entry.api_version);
         op.reason_code = ReasonCode::New;
         op.reason = "new in this release".to_string();
         if let Some(old) = old {
@@ -185,7 +185,7 @@ impl<'a> Planner<'_, 'a> {
 
     fn diff_into(&self, op: &mut Operation, old: &Entry<'a>, new: &Object) {
         let changes = diff_objects(old.obj, new, self.ignores);
-        let previous_id = old.key.object_ref(old.obj);
+        let previous_id = old.key.object_ref(old.api_version);
         if previous_id != op.id {
             op.previous_id = Some(previous_id);
         }
@@ -214,7 +214,7 @@ impl<'a> Planner<'_, 'a> {
     fn for_removed(&self, entry: &Entry<'a>) -> Draft<'a> {
         let key = &entry.key;
         let live = self.world.live.get(key).copied();
-        let mut op = self.operation(OpKind::Delete, key, entry.obj);
+        let mut op = self.operation(OpKind::Delete, key, entry.api_version);
         let from = match entry.attempt {
             Some(n) => format!("created by failed attempt {n} and absent from this release"),
             None => "removed from this release".to_string(),
@@ -252,10 +252,10 @@ impl<'a> Planner<'_, 'a> {
         }
     }
 
-    fn operation(&self, op: OpKind, key: &Key<'_>, obj: &Object) -> Operation {
+    fn operation(&self, op: OpKind, key: &Key<'_>, api_version: &str) -> Operation {
         Operation {
             op,
-            id: key.object_ref(obj),
+            id: key.object_ref(api_version),
             key: key.to_string(),
             reason_code: ReasonCode::New,
             reason: String::new(),

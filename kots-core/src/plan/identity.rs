@@ -35,11 +35,12 @@ impl<'a> Key<'a> {
         }
     }
 
-    /// The identity of `obj` (this key's object) with its group and version as written.
-    pub fn object_ref(&self, obj: &Object) -> ObjectRef {
+    /// The identity of this key's object, whose `apiVersion` is given, as written.
+    pub fn object_ref(&self, api_version: &str) -> ObjectRef {
+        let (group, version) = split_api_version(api_version);
         ObjectRef {
-            group: obj.group().to_string(),
-            version: obj.version().to_string(),
+            group: group.to_string(),
+            version: version.to_string(),
             kind: self.kind.to_string(),
             namespace: self.namespace.map(str::to_string),
             name: self.name.to_string(),
@@ -115,6 +116,9 @@ impl<'o> Scopes<'o> {
     }
 
     pub fn is_cluster_scoped(&self, group: &str, kind: &str) -> bool {
+        if self.custom.is_empty() {
+            return CLUSTER_SCOPED.contains(&kind);
+        }
         match self.custom.get(&(group, kind)) {
             Some(&cluster) => cluster,
             None => CLUSTER_SCOPED.contains(&kind),
@@ -129,29 +133,72 @@ impl<'o> Scopes<'o> {
         set: &str,
         index: usize,
     ) -> Result<Key<'a>, PlanError> {
-        let name = obj
-            .name()
+        let head = Head::of(obj);
+        let name = head
+            .name
             .filter(|n| !n.is_empty())
             .ok_or_else(|| PlanError::MissingName {
                 set: set.to_string(),
                 document: index,
-                kind: obj.kind().to_string(),
+                kind: head.kind.to_string(),
             })?;
-        let namespace = if self.is_cluster_scoped(obj.group(), obj.kind()) {
+        let group = split_api_version(head.api_version).0;
+        let namespace = if self.is_cluster_scoped(group, head.kind) {
             None
         } else {
-            Some(
-                obj.namespace()
-                    .filter(|n| !n.is_empty())
-                    .unwrap_or(default_ns),
-            )
+            Some(head.namespace.filter(|n| !n.is_empty()).unwrap_or(default_ns))
         };
-        Ok(Key::new(obj.group(), obj.kind(), namespace, name))
+        Ok(Key::new(group, head.kind, namespace, name))
     }
 }
 
 pub(crate) fn is_crd(obj: &Object) -> bool {
-    obj.kind() == "CustomResourceDefinition" && obj.group() == "apiextensions.k8s.io"
+    let head = Head::of(obj);
+    head.kind == "CustomResourceDefinition"
+        && split_api_version(head.api_version).0 == "apiextensions.k8s.io"
+}
+
+/// `(group, version)` of an `apiVersion` (`("", "v1")` for the core group).
+pub(crate) fn split_api_version(api_version: &str) -> (&str, &str) {
+    api_version.rsplit_once('/').unwrap_or(("", api_version))
+}
+
+/// The fields planning reads from every object, found in one pass over the top-level and
+/// `metadata` keys: the `Object` accessors hash the key on every call, and planning reads these
+/// a dozen times per object.
+pub(crate) struct Head<'a> {
+    pub api_version: &'a str,
+    pub kind: &'a str,
+    pub name: Option<&'a str>,
+    pub namespace: Option<&'a str>,
+}
+
+impl<'a> Head<'a> {
+    pub fn of(obj: &'a Object) -> Head<'a> {
+        let mut head = Head {
+            api_version: "",
+            kind: "",
+            name: None,
+            namespace: None,
+        };
+        for (key, value) in obj.as_map() {
+            match key.as_str() {
+                "apiVersion" => head.api_version = value.as_str().unwrap_or_default(),
+                "kind" => head.kind = value.as_str().unwrap_or_default(),
+                "metadata" => {
+                    for (key, value) in value.as_object().into_iter().flatten() {
+                        match key.as_str() {
+                            "name" => head.name = value.as_str(),
+                            "namespace" => head.namespace = value.as_str(),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        head
+    }
 }
 
 /// `(spec.group, spec.names.kind, cluster-scoped)` of a CRD.
@@ -167,6 +214,7 @@ pub(crate) fn crd_target(obj: &Object) -> Option<(&str, &str, bool)> {
 pub(crate) struct Entry<'a> {
     pub obj: &'a Object,
     pub key: Key<'a>,
+    pub api_version: &'a str,
     /// Position in its set (document order).
     pub index: usize,
     /// `None` for the last successful release; `Some(n)` for failed attempt `n`.
@@ -197,6 +245,7 @@ pub(crate) fn index_set<'a>(
             Entry {
                 obj,
                 key,
+                api_version: obj.api_version(),
                 index,
                 attempt,
             },

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::identity::Head;
 use super::input::Policy;
 use super::model::KotsDelete;
 use crate::manifest::Object;
@@ -109,13 +110,14 @@ pub(crate) fn phase(obj: &Object, annotation: &str) -> i64 {
 /// defaulting to the target namespace for every object (cluster-scoped ones included), and CRDs
 /// prefixed with their apiVersion so a CRD version change deletes and re-creates it.
 fn kots_key<'o>(obj: &'o Object, target_ns: &'o str) -> (String, &'o str) {
-    let ns = obj.namespace().filter(|n| !n.is_empty()).unwrap_or(target_ns);
-    let (kind, name) = (obj.kind(), obj.name().unwrap_or_default());
+    let head = Head::of(obj);
+    let ns = head.namespace.filter(|n| !n.is_empty()).unwrap_or(target_ns);
+    let (kind, name) = (head.kind, head.name.unwrap_or_default());
     let crd = kind == "CustomResourceDefinition"
-        && obj.api_version().starts_with("apiextensions.k8s.io/");
-    let mut key = String::with_capacity(obj.api_version().len() + kind.len() + name.len() + ns.len() + 3);
+        && head.api_version.starts_with("apiextensions.k8s.io/");
+    let mut key = String::with_capacity(head.api_version.len() + kind.len() + name.len() + ns.len() + 3);
     if crd {
-        key.push_str(obj.api_version());
+        key.push_str(head.api_version);
         key.push('-');
     }
     for (i, part) in [kind, name, ns].into_iter().enumerate() {

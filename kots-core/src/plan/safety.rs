@@ -253,7 +253,7 @@ fn kind_severity(kind: &str) -> Severity {
 
 /// An object listed in a data-loss detail, as written in the copy found.
 fn unversioned(key: &Key<'_>, obj: &Object) -> ObjectRef {
-    key.object_ref(obj)
+    key.object_ref(obj.api_version())
 }
 
 fn pvc(namespace: &str, name: &str, fate: PvcFate) -> PvcLoss {

@@ -77,7 +77,9 @@ fn render_errors_are_swallowed_in_the_context_but_fatal_for_initial_values() {
     let c = config("    - {name: a, type: text, default: 'repl{{ Nope }}'}\n");
     let inputs = TemplateInputs::default();
     let options = ConfigOptions::default();
-    let (values, _) = resolve_values(&c.spec.groups, ItemValues::new(), &inputs, &options).unwrap();
+    let graph = DepGraph::parse(&c.spec.groups, &inputs);
+    let values =
+        resolve_values(&c.spec.groups, ItemValues::new(), &inputs, &options, &graph).unwrap();
     assert_eq!(values["a"].default, "");
     let err = resolve(&c, None).unwrap_err().to_string();
     assert!(

@@ -21,6 +21,44 @@ pub(crate) enum Outcome {
     Dropped,
 }
 
+const KOTS_GROUPS: [&str; 7] = [
+    "kots.io/",
+    "troubleshoot.sh/",
+    "troubleshoot.replicated.com/",
+    "kurl.sh/",
+    "velero.io/",
+    "embeddedcluster.replicated.com/",
+    "app.k8s.io/",
+];
+
+/// Whether a document may be one of KOTS's kinds, judged from its `apiVersion:` lines (or its
+/// whole text when it has none at the start of a line, e.g. flow style). Documents that cannot be
+/// need no YAML parse to tell, which is most of them.
+pub(crate) fn may_be_kots_kind(text: &str) -> bool {
+    let names_group = |s: &str| KOTS_GROUPS.iter().any(|g| s.contains(g));
+    let mut api_lines = text
+        .lines()
+        .filter(|l| l.starts_with("apiVersion:"))
+        .peekable();
+    if api_lines.peek().is_none() {
+        return names_group(text);
+    }
+    api_lines.any(names_group)
+}
+
+/// The `kind:` value written at the start of a line (unquoted), for cheap pre-checks only.
+pub(crate) fn names_kind(text: &str, kind: &str) -> bool {
+    text.lines().any(|l| {
+        l.strip_prefix("kind:").map(|v| {
+            v.split('#')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .trim_matches(['"', '\''])
+        }) == Some(kind)
+    }) || !text.lines().any(|l| l.starts_with("kind:"))
+}
+
 /// `apiVersion` and `kind` of a document when it parses to a mapping that has both as strings.
 pub(crate) fn api_version_kind(text: &str) -> Option<(String, String)> {
     let value = parse_text(text).ok()?;
@@ -46,7 +84,8 @@ pub(crate) fn without_kots_kinds(text: &str) -> Option<String> {
     let kept: Vec<String> = split_documents(text)
         .into_iter()
         .filter(|doc| {
-            let kots = api_version_kind(&doc.text).is_some_and(|(a, k)| is_kots_kind(&a, &k));
+            let kots = may_be_kots_kind(&doc.text)
+                && api_version_kind(&doc.text).is_some_and(|(a, k)| is_kots_kind(&a, &k));
             saw_kots_kind |= kots;
             !kots
         })

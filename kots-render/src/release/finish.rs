@@ -118,19 +118,26 @@ fn map_at<'a>(
 /// Duplicate objects (same `apiVersion`, kind, name and namespace) go to
 /// `patchesStrategicMerge` in KOTS: kustomize merges each later copy into the first.
 pub(crate) fn merge_duplicates(objects: Vec<(String, Object)>) -> Vec<(String, Object)> {
+    type Key = (String, String, Option<String>, Option<String>);
+    let key = |o: &Object| -> Key {
+        (
+            o.api_version().to_string(),
+            o.kind().to_string(),
+            o.name().map(str::to_string),
+            o.namespace().map(str::to_string),
+        )
+    };
+    let mut first: std::collections::HashMap<Key, usize> = std::collections::HashMap::new();
     let mut out: Vec<(String, Object)> = Vec::new();
     for (path, object) in objects {
-        let key = |o: &Object| {
-            (
-                o.api_version().to_string(),
-                o.kind().to_string(),
-                o.name().map(str::to_string),
-                o.namespace().map(str::to_string),
-            )
-        };
-        match out.iter_mut().find(|(_, o)| key(o) == key(&object)) {
-            Some((_, first)) => strategic_merge(first.as_map_mut(), object.as_map()),
-            None => out.push((path, object)),
+        match first.entry(key(&object)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                strategic_merge(out[*e.get()].1.as_map_mut(), object.as_map())
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push((path, object));
+            }
         }
     }
     out

@@ -20,6 +20,11 @@ struct Target<'a> {
 /// Expands the documents of `text` that repeatable items target; every other document is kept.
 /// The documents are rejoined with `\n---\n`, as KOTS rejoins them.
 pub(crate) fn process(text: &str, config: Option<&Config>) -> Result<String, String> {
+    if !config.is_some_and(has_templates) {
+        // No repeatable item targets anything: KOTS's split and rejoin only normalise separators,
+        // which the callers' texts already are.
+        return Ok(text.to_string());
+    }
     let mut out: Vec<String> = Vec::new();
     for doc in split_documents(text) {
         let Some((header, node)) = template_header(&doc.text) else {
@@ -55,6 +60,15 @@ pub(crate) fn process(text: &str, config: Option<&Config>) -> Result<String, Str
         }
     }
     Ok(out.join("\n---\n"))
+}
+
+fn has_templates(config: &Config) -> bool {
+    config
+        .spec
+        .groups
+        .iter()
+        .flat_map(|g| &g.items)
+        .any(|i| !i.templates.is_empty())
 }
 
 /// `{apiVersion, kind, name, namespace}` of a document, plus the document; `None` when it is not

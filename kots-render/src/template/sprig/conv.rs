@@ -84,6 +84,22 @@ pub fn parse_int(s: &str) -> Option<i64> {
     }
 }
 
+/// Go's `strconv.ParseInt(s, 10, 64)` as sprig uses it, ignoring the error: 0 for a syntax
+/// error, the clamped value for one out of range.
+pub fn parse_decimal_lenient(s: &str) -> i64 {
+    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return 0;
+    }
+    let negative = s.starts_with('-');
+    match digits.parse::<u64>() {
+        Ok(m) if negative => 0i64.checked_sub_unsigned(m).unwrap_or(i64::MIN),
+        Ok(m) => i64::try_from(m).unwrap_or(i64::MAX),
+        Err(_) if negative => i64::MIN,
+        Err(_) => i64::MAX,
+    }
+}
+
 /// Go's `strconv.ParseUint(s, 0, 64)`.
 pub fn parse_uint(s: &str) -> Option<u64> {
     let lower = s.to_ascii_lowercase();
@@ -242,28 +258,41 @@ pub fn is_empty(v: &Value) -> bool {
     }
 }
 
-/// Go's `reflect.DeepEqual` on template values: same type and equal contents.
+/// Go's `reflect.DeepEqual` on template values: same type and equal contents. Iterative, so
+/// deeply nested values cannot overflow the stack.
 pub fn deep_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Nil, Value::Nil) => true,
-        (Value::Bool(x), Value::Bool(y)) => x == y,
-        (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
-        (Value::Uint(x), Value::Uint(y)) => x == y,
-        (Value::Float(x), Value::Float(y)) => x == y,
-        (Value::String(x), Value::String(y)) => x == y,
-        (Value::List(x), Value::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| deep_equal(p, q))
+    let mut pending = vec![(a, b)];
+    while let Some((a, b)) = pending.pop() {
+        let same = match (a, b) {
+            (Value::Nil, Value::Nil) => true,
+            (Value::Bool(x), Value::Bool(y)) => x == y,
+            (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
+            (Value::Uint(x), Value::Uint(y)) => x == y,
+            (Value::Float(x), Value::Float(y)) => x == y,
+            (Value::String(x), Value::String(y)) => x == y,
+            (Value::List(x), Value::List(y)) => {
+                pending.extend(x.iter().zip(y.iter()));
+                x.len() == y.len()
+            }
+            (Value::Map(x), Value::Map(y)) => {
+                for (k, v) in x.iter() {
+                    match y.get(k) {
+                        Some(w) => pending.push((v, w)),
+                        None => return false,
+                    }
+                }
+                x.len() == y.len()
+            }
+            (Value::Object(x), Value::Object(y)) => {
+                x.type_name() == y.type_name() && a.to_string() == b.to_string()
+            }
+            _ => false,
+        };
+        if !same {
+            return false;
         }
-        (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| deep_equal(v, w)))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.type_name() == y.type_name() && a.to_string() == b.to_string()
-        }
-        _ => false,
     }
+    true
 }
 
 #[cfg(test)]
@@ -284,6 +313,10 @@ mod tests {
         assert_eq!(parse_int(""), None);
         assert_eq!(parse_int("0"), Some(0));
         assert_eq!(parse_int("08"), None);
+        assert_eq!(parse_decimal_lenient("08"), 8);
+        assert_eq!(parse_decimal_lenient("-99999999999999999999"), i64::MIN);
+        assert_eq!(parse_decimal_lenient("99999999999999999999"), i64::MAX);
+        assert_eq!(parse_decimal_lenient("0x1"), 0);
     }
 
     #[test]

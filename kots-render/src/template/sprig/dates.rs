@@ -8,7 +8,7 @@ use std::time::UNIX_EPOCH;
 
 use super::super::funcs::{CallContext, FuncError, FuncMap, Ty, Zone};
 use super::super::value::{Object, Value};
-use super::conv::parse_int;
+use super::conv::parse_decimal_lenient;
 use super::gotime::{duration_string, parse, parse_duration, Loc, Time};
 use super::{add, str_arg};
 
@@ -77,7 +77,7 @@ pub fn register(map: &mut FuncMap) {
     });
     add(map, "duration", &[Any], None, |_, a| {
         let secs = match &a[0] {
-            Value::String(s) => decimal_i64(s),
+            Value::String(s) => parse_decimal_lenient(s),
             Value::Int64(n) => *n,
             _ => 0,
         };
@@ -140,15 +140,6 @@ fn time_arg(v: &Value) -> Result<Time, FuncError> {
             v.type_name()
         ))
     })
-}
-
-/// `strconv.ParseInt(s, 10, 64)`, 0 on error.
-fn decimal_i64(s: &str) -> i64 {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return 0;
-    }
-    parse_int(s).unwrap_or(0)
 }
 
 /// sprig's `dateInZone`: a `time.Time` or Unix seconds (`int`, `int64`); anything else means

@@ -25,6 +25,9 @@ fn encoded(result: Result<String, EncodeError>, lenient: bool) -> Result<Value, 
         Ok(s) => Ok(s.into()),
         Err(EncodeError::Unsupported(_)) if lenient => Ok("".into()),
         Err(EncodeError::Unsupported(msg)) => Err(FuncError::Failed(msg)),
+        Err(EncodeError::TooDeep(max)) => Err(FuncError::Limit(format!(
+            "JSON nesting exceeds the limit of {max}"
+        ))),
         Err(EncodeError::TooLarge(max)) => Err(FuncError::Limit(format!(
             "JSON output exceeds the limit of {max} bytes"
         ))),

@@ -118,6 +118,17 @@ fn merge_all(args: &[Value], overwrite: bool) -> Value {
 /// mergo's `deepMerge` for two `map[string]interface{}`: without `overwrite` only missing or
 /// empty keys are filled; nested maps merge recursively either way.
 fn merge_into(dst: &mut Map, src: &Map, overwrite: bool) {
+    merge_at(dst, src, overwrite, 0);
+}
+
+/// Nested maps deeper than this are not merged into (their destination is kept), so deeply
+/// nested values cannot overflow the stack.
+const MAX_MERGE_DEPTH: usize = 1_000;
+
+fn merge_at(dst: &mut Map, src: &Map, overwrite: bool, depth: usize) {
+    if depth > MAX_MERGE_DEPTH {
+        return;
+    }
     for (key, s) in src {
         let d = dst.get(key).cloned();
         if matches!(s, Value::Nil) {
@@ -129,7 +140,7 @@ fn merge_into(dst: &mut Map, src: &Map, overwrite: bool) {
         match (s, &d) {
             (Value::Map(sm), Some(Value::Map(dm))) => {
                 let mut nested = dm.as_ref().clone();
-                merge_into(&mut nested, sm, overwrite);
+                merge_at(&mut nested, sm, overwrite, depth + 1);
                 dst.insert(key.clone(), Value::map(nested));
             }
             (Value::List(_), _) => {

@@ -772,7 +772,12 @@ pub fn parse(layout: &str, value: &str, local: &Zone) -> Result<Time, String> {
                         if vb.len() < 9 || vb[3] != b':' || vb[6] != b':' {
                             return None;
                         }
-                        (value.get(1..3)?, value.get(4..6)?, value.get(7..9)?, value.get(9..)?)
+                        (
+                            value.get(1..3)?,
+                            value.get(4..6)?,
+                            value.get(7..9)?,
+                            value.get(9..)?,
+                        )
                     } else if k.seconds {
                         (
                             value.get(1..3)?,

@@ -23,6 +23,8 @@ pub enum EncodeError {
     Unsupported(String),
     /// The output would exceed [`Style::max_len`].
     TooLarge(usize),
+    /// The value nests deeper than the encoder allows.
+    TooDeep(usize),
 }
 
 /// `json.Marshal` (or `MarshalIndent`), failing as Go does on NaN and infinities.
@@ -44,6 +46,9 @@ fn newline(out: &mut String, style: Style, depth: usize) {
 fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) -> Result<(), EncodeError> {
     if out.len() > style.max_len {
         return Err(EncodeError::TooLarge(style.max_len));
+    }
+    if depth > MAX_DEPTH {
+        return Err(EncodeError::TooDeep(MAX_DEPTH));
     }
     match v {
         Value::Nil => out.push_str("null"),
@@ -188,8 +193,10 @@ pub fn decode(text: &str) -> Result<Value, String> {
     }
 }
 
-/// Go's decoder nests at most this deep.
-const MAX_DEPTH: usize = 10_000;
+/// Nesting allowed when decoding and encoding. Go's decoder allows 10000 levels; values that deep
+/// would overflow the stack of a small thread here (in this recursive parser and when the value
+/// is printed or dropped), so the limit is lower and the error is Go's.
+const MAX_DEPTH: usize = 1_000;
 
 struct Parser<'a> {
     s: &'a [u8],
@@ -500,6 +507,26 @@ mod tests {
         };
         let long = Value::from_json(&serde_json::json!([1, 2, 3, 4, 5]));
         assert_eq!(encode(&long, tiny), Err(EncodeError::TooLarge(4)));
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded_without_overflowing_the_stack() {
+        // Test threads have small stacks; Go's decoder allows 10000 levels.
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        let v = decode(&deep).unwrap();
+        let style = Style {
+            escape_html: true,
+            indent: Some("  "),
+            max_len: 1 << 20,
+        };
+        assert!(encode(&v, style).is_ok());
+        let wrapped = Value::list(vec![Value::list(vec![v])]);
+        assert_eq!(
+            encode(&wrapped, style),
+            Err(EncodeError::TooDeep(MAX_DEPTH))
+        );
+        let deeper = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(decode(&deeper).unwrap_err(), "exceeded max depth");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use super::super::funcs::{CallContext, FuncError, FuncMap, Ty};
 use super::super::gofmt;
 use super::super::value::Value;
-use super::conv::{parse_int, to_float64, to_int64};
+use super::conv::{parse_decimal_lenient, to_float64, to_int64};
 use super::decimal::Decimal;
 use super::{add, int_arg, str_arg};
 
@@ -142,11 +142,7 @@ pub fn register(map: &mut FuncMap) {
 
 /// `strconv.Atoi`, with sprig's 0 on error.
 fn atoi(s: &str) -> i64 {
-    let digits = s.strip_prefix(['+', '-']).unwrap_or(s);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return 0;
-    }
-    parse_int(s).unwrap_or(0)
+    parse_decimal_lenient(s)
 }
 
 /// `strconv.ParseInt(s, 8, 64)`, with sprig's 0 on error.
@@ -342,6 +338,7 @@ mod tests {
         assert_eq!(atoi("42"), 42);
         assert_eq!(atoi("0x10"), 0);
         assert_eq!(atoi("-7"), -7);
+        assert_eq!(atoi("08"), 8);
         assert_eq!(octal("777"), 511);
         assert_eq!(octal("0o7"), 0);
         assert_eq!(octal("8"), 0);

@@ -147,7 +147,31 @@ fn translate(pattern: &str) -> Result<String, String> {
     let mut out = String::with_capacity(pattern.len() + 16);
     let mut chars = pattern.char_indices().peekable();
     let mut class_depth = 0usize;
+    // The repetition operator just written (Go forbids stacking them: `a**`).
+    let mut last_repeat: Option<String> = None;
     while let Some((i, c)) = chars.next() {
+        if class_depth == 0 && matches!(c, '*' | '+' | '?') {
+            match last_repeat.take() {
+                // A `?` right after an operator makes it non-greedy (`*?`, `??`).
+                Some(prev) if c == '?' && (!prev.ends_with('?') || prev == "?") => {
+                    out.push(c);
+                    last_repeat = Some(format!("{prev}?"));
+                }
+                Some(prev) => {
+                    return Err(format!(
+                        "error parsing regexp: invalid nested repetition operator: `{prev}{c}`"
+                    ))
+                }
+                None => {
+                    out.push(c);
+                    last_repeat = Some(c.to_string());
+                }
+            }
+            continue;
+        }
+        if !(class_depth == 0 && c == '{') {
+            last_repeat = None;
+        }
         match c {
             '\\' => {
                 let Some((_, e)) = chars.next() else {
@@ -194,6 +218,16 @@ fn translate(pattern: &str) -> Result<String, String> {
                 match posix {
                     Some(end) => {
                         let class = &pattern[i..i + end + 2];
+                        let name = class[2..class.len() - 2].trim_start_matches('^');
+                        const NAMES: [&str; 14] = [
+                            "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower",
+                            "print", "punct", "space", "upper", "word", "xdigit",
+                        ];
+                        if !NAMES.contains(&name) {
+                            return Err(format!(
+                                "error parsing regexp: invalid character class range: `{class}`"
+                            ));
+                        }
                         out.push_str(class);
                         for _ in 1..class.chars().count() {
                             chars.next();
@@ -220,14 +254,22 @@ fn translate(pattern: &str) -> Result<String, String> {
                 out.push(']');
             }
             // Go reads a `{` that does not start a valid repetition as a literal.
-            '{' if class_depth == 0 => match repetition_len(&pattern[i..]) {
+            '{' if class_depth == 0 => match repetition_len(&pattern[i..])? {
                 Some(len) => {
-                    out.push_str(&pattern[i..i + len]);
+                    let op = &pattern[i..i + len];
+                    if let Some(prev) = last_repeat.take() {
+                        return Err(format!("error parsing regexp: invalid nested repetition operator: `{prev}{op}`"));
+                    }
+                    out.push_str(op);
+                    last_repeat = Some(op.to_string());
                     for _ in 1..len {
                         chars.next();
                     }
                 }
-                None => out.push_str("\\{"),
+                None => {
+                    last_repeat = None;
+                    out.push_str("\\{");
+                }
             },
             '}' if class_depth == 0 => out.push_str("\\}"),
             // Set operators of the crate's classes are plain characters in Go's.
@@ -242,9 +284,11 @@ fn translate(pattern: &str) -> Result<String, String> {
 }
 
 /// The length of a repetition `{n}`, `{n,}` or `{n,m}` at the start of `s`, if it is one.
-fn repetition_len(s: &str) -> Option<usize> {
+fn repetition_len(s: &str) -> Result<Option<usize>, String> {
     let body = &s[1..];
-    let close = body.find('}')?;
+    let Some(close) = body.find('}') else {
+        return Ok(None);
+    };
     let inner = &body[..close];
     let (lo, hi) = match inner.split_once(',') {
         Some((lo, hi)) => (lo, Some(hi)),
@@ -252,40 +296,99 @@ fn repetition_len(s: &str) -> Option<usize> {
     };
     let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
     if !digits(lo) || hi.is_some_and(|h| !h.is_empty() && !digits(h)) {
-        return None;
+        return Ok(None);
     }
-    Some(close + 2)
+    // Go caps counts at 1000 and wants min <= max.
+    let count = |d: &str| d.parse::<u64>().unwrap_or(u64::MAX);
+    let (min, max) = (count(lo), hi.filter(|h| !h.is_empty()).map(count));
+    if min > 1000 || max.is_some_and(|m| m > 1000 || m < min) {
+        return Err(format!(
+            "error parsing regexp: invalid repeat count: `{}`",
+            &s[..close + 2]
+        ));
+    }
+    Ok(Some(close + 2))
 }
 
-/// Go's `error parsing regexp: CODE: `FRAGMENT`` for the errors Go and the crate share.
+/// Go's `error parsing regexp: CODE: `FRAGMENT``. The syntax shared with the crate is checked
+/// by parsing the original pattern, whose error span gives Go's fragment.
 fn go_error(pattern: &str, err: &regex::Error) -> String {
-    let text = err.to_string();
-    let code = if text.contains("unclosed group") {
-        "missing closing )"
-    } else if text.contains("unopened group") {
-        "unexpected )"
-    } else if text.contains("unclosed character class") {
-        "missing closing ]"
-    } else if text.contains("repetition operator missing expression") {
-        "missing argument to repetition operator"
-    } else if text.contains("invalid character class range") {
-        "invalid character class range"
-    } else if text.contains("unrecognized escape")
-        || text.contains("backreferences are not supported")
-    {
-        "invalid escape sequence"
-    } else if text.contains("look-around") || text.contains("unrecognized flag") {
-        "invalid or unsupported Perl syntax"
-    } else if text.contains("repetition quantifier") || text.contains("decimal") {
-        "invalid repeat count"
-    } else if text.contains("capture group name") || text.contains("duplicate capture group") {
-        "invalid named capture"
-    } else if text.contains("exceeds size limit") {
-        "expression too large"
-    } else {
-        "invalid regular expression"
+    use regex_syntax::ast::ErrorKind as K;
+    let whole = |code: &str| format!("error parsing regexp: {code}: `{pattern}`");
+    let ast_err = match regex_syntax::ast::parse::Parser::new().parse(pattern) {
+        Err(e) => e,
+        Ok(_) => {
+            let text = err.to_string();
+            if text.contains("Unicode") || text.contains("unicode") {
+                return whole("invalid character class range");
+            }
+            if text.contains("exceeds size limit") {
+                return whole("expression too large");
+            }
+            return whole("invalid regular expression");
+        }
     };
-    format!("error parsing regexp: {code}: `{pattern}`")
+    let span = ast_err.span();
+    let (start, end) = (
+        span.start.offset.min(pattern.len()),
+        span.end.offset.min(pattern.len()),
+    );
+    let piece = pattern.get(start..end).unwrap_or(pattern);
+    let fragment = |code: &str, frag: &str| format!("error parsing regexp: {code}: `{frag}`");
+    match ast_err.kind() {
+        K::ClassUnclosed => fragment("missing closing ]", pattern.get(start..).unwrap_or(pattern)),
+        K::GroupUnclosed => whole("missing closing )"),
+        K::GroupUnopened => whole("unexpected )"),
+        K::RepetitionMissing => {
+            let rest = &pattern[start..];
+            let op = match rest.chars().next() {
+                Some('{') => rest.find('}').map_or(rest, |close| &rest[..close + 1]),
+                Some(c) => &rest[..c.len_utf8()],
+                None => piece,
+            };
+            fragment(
+                "missing argument to repetition operator",
+                if piece.is_empty() { op } else { piece },
+            )
+        }
+        K::EscapeUnrecognized
+        | K::EscapeHexInvalid
+        | K::EscapeHexInvalidDigit
+        | K::EscapeHexEmpty
+        | K::UnsupportedBackreference => fragment("invalid escape sequence", piece),
+        K::ClassRangeInvalid | K::ClassRangeLiteral | K::ClassEscapeInvalid => {
+            fragment("invalid character class range", piece)
+        }
+        K::RepetitionCountInvalid
+        | K::RepetitionCountUnclosed
+        | K::RepetitionCountDecimalEmpty
+        | K::DecimalInvalid
+        | K::DecimalEmpty => fragment("invalid repeat count", piece),
+        K::GroupNameEmpty
+        | K::GroupNameInvalid
+        | K::GroupNameUnexpectedEof
+        | K::GroupNameDuplicate { .. } => {
+            let open = pattern[..start].rfind("(?").unwrap_or(start);
+            let frag = match pattern[open..].find('>') {
+                Some(gt) => &pattern[open..open + gt + 1],
+                None => &pattern[open..],
+            };
+            fragment("invalid named capture", frag)
+        }
+        K::UnsupportedLookAround => fragment("invalid or unsupported Perl syntax", piece),
+        K::FlagUnexpectedEof
+        | K::FlagUnrecognized
+        | K::FlagDanglingNegation
+        | K::FlagDuplicate { .. }
+        | K::FlagRepeatedNegation { .. } => {
+            let open = pattern[..start].rfind("(?").unwrap_or(start);
+            fragment("invalid or unsupported Perl syntax", &pattern[open..])
+        }
+        K::EscapeUnexpectedEof => {
+            "error parsing regexp: trailing backslash at end of expression: ``".into()
+        }
+        _ => whole("invalid regular expression"),
+    }
 }
 
 /// `FindString`.
@@ -566,5 +669,27 @@ mod tests {
             "regexp: Compile(`a(`): error parsing regexp: missing closing ): `a(`"
         );
         assert_eq!(quote_meta("1.5*[x]"), r"1\.5\*\[x\]");
+        for (pattern, want) in [
+            ("x[a", "missing closing ]: `[a`"),
+            ("a**", "invalid nested repetition operator: `**`"),
+            ("a*?+", "invalid nested repetition operator: `*?+`"),
+            ("*a", "missing argument to repetition operator: `*`"),
+            ("x\\qy", "invalid escape sequence: `\\q`"),
+            ("[z-a]", "invalid character class range: `z-a`"),
+            ("a{1001}", "invalid repeat count: `{1001}`"),
+            ("a{2,1}", "invalid repeat count: `{2,1}`"),
+            ("[[:foo:]]", "invalid character class range: `[:foo:]`"),
+            ("(?P<>a)", "invalid named capture: `(?P<>`"),
+            ("(?=a)", "invalid or unsupported Perl syntax: `(?=`"),
+        ] {
+            assert_eq!(
+                compile(pattern).unwrap_err(),
+                format!("error parsing regexp: {want}"),
+                "{pattern}"
+            );
+        }
+        assert!(
+            compile("a*?").is_ok() && compile("a??").is_ok() && compile("(?i)a+?b{2}?").is_ok()
+        );
     }
 }
