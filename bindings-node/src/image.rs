@@ -72,12 +72,14 @@ pub fn parse_image_reference(reference: String) -> napi::Result<Value, Code> {
 }
 
 /// Where `image` lives in the private registry `registry` (`HOST[/NAMESPACE]`): KOTS's DestImage.
+/// Throws `KOTS_IMAGE_INVALID_REFERENCE`.
 #[napi]
 pub fn dest_image(image: String, registry: String) -> napi::Result<String, Code> {
     Registry::parse(&registry).dest_image(&image).map_err(to_js)
 }
 
 /// The kustomization `images` list KOTS writes for `images` moved to `registry`.
+/// Throws `KOTS_IMAGE_INVALID_REFERENCE`.
 #[napi]
 pub fn kustomize_images(images: Vec<String>, registry: String) -> napi::Result<Value, Code> {
     let entries = Registry::parse(&registry)
@@ -105,7 +107,8 @@ pub struct LocalImageNameOptions {
     pub is_private: Option<Option<bool>>,
 }
 
-/// KOTS's `LocalImageName` template function.
+/// KOTS's `LocalImageName` template function. Throws `KOTS_IMAGE_INVALID_REFERENCE` (KOTS renders
+/// `""` in that case).
 #[napi]
 pub fn local_image_name(
     image: String,
@@ -178,44 +181,47 @@ pub struct ImageOptions {
     pub private_images: Option<Vec<String>>,
 }
 
-fn discover_options(options: &Option<ImageOptions>) -> napi::Result<DiscoverOptions, Code> {
+fn discover_options(options: Option<&ImageOptions>) -> napi::Result<DiscoverOptions, Code> {
     Ok(DiscoverOptions {
-        mode: mode(options.as_ref().and_then(|o| o.mode.clone()))?,
+        mode: mode(options.and_then(|o| o.mode.clone()))?,
         registry: options
-            .as_ref()
             .and_then(|o| o.registry.as_deref())
             .map(Registry::parse),
     })
 }
 
 /// Finds the images of manifests (YAML text or objects): `{images: [{image, documents,
-/// locations}], workloadImages, kotsKindsImages, documentsWithImages}`.
+/// locations}], workloadImages, kotsKindsImages, documentsWithImages}`. Throws
+/// `KOTS_MANIFEST_YAML`, `KOTS_IMAGE_FIELD_TYPE`, `KOTS_IMAGE_APPLICATION`,
+/// `KOTS_IMAGE_INVALID_REFERENCE` or `KOTS_IMAGE_INVALID_OPTIONS`.
 #[napi(ts_args_type = "manifests: string | object[], options?: ImageOptions")]
 pub fn discover_images(
     manifests: Value,
     options: Option<ImageOptions>,
 ) -> napi::Result<Value, Code> {
     let objects = objects(manifests)?;
-    let found = image::discover(&objects, &discover_options(&options)?).map_err(to_js)?;
+    let found = image::discover(&objects, &discover_options(options.as_ref())?).map_err(to_js)?;
     to_value(serde_json::to_value(found))
 }
 
 /// Rewrites the images of manifests for a private registry (`registry`) or the Replicated proxy
-/// (`proxyAppSlug`): `{manifests, images (kustomize entries), rewritten}`.
+/// (`proxyAppSlug`): `{manifests, images (kustomize entries), rewritten}`. Throws the codes of
+/// `discoverImages`.
 #[napi(ts_args_type = "manifests: string | object[], options: ImageOptions")]
 pub fn rewrite_images(manifests: Value, options: ImageOptions) -> napi::Result<Value, Code> {
     let mut objects = objects(manifests)?;
-    let options = Some(options);
-    let discover_options = discover_options(&options)?;
+    let discover_options = discover_options(Some(&options))?;
     let found = image::discover(&objects, &discover_options).map_err(to_js)?;
-    let o = options.expect("set above");
-    let entries = match (&discover_options.registry, &o.proxy_app_slug) {
+    let entries = match (&discover_options.registry, &options.proxy_app_slug) {
         (Some(registry), _) => registry.rewrite_images(&found.kots_image_list()),
         (None, Some(slug)) => {
             let private: Option<HashSet<String>> =
-                o.private_images.map(|p| p.into_iter().collect());
+                options.private_images.map(|p| p.into_iter().collect());
             ProxyInfo::default()
-                .with_overrides(o.proxy_domain.as_deref(), o.registry_domain.as_deref())
+                .with_overrides(
+                    options.proxy_domain.as_deref(),
+                    options.registry_domain.as_deref(),
+                )
                 .rewrite_private_images(
                     &found.workload_images,
                     |i| private.as_ref().is_none_or(|p| p.contains(i)),
@@ -234,6 +240,7 @@ pub fn rewrite_images(manifests: Value, options: ImageOptions) -> napi::Result<V
 
 /// The source → destination copies of an airgap push: `[{image, source, destination,
 /// preserveDigests}]`, the bundle's temporary registry listening on `port`.
+/// Throws `KOTS_IMAGE_INVALID_REFERENCE`.
 #[napi]
 pub fn airgap_push_mappings(
     saved_images: Vec<String>,

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use kots_registry::{
-    Auth, Cancel, Credentials, DockerConfig, ImageRef, Platform, Progress, ProgressFn, RegistryError,
-    RegistryOptions, TransferOptions,
+    Auth, Cancel, Credentials, DockerConfig, ImageRef, Platform, Progress, ProgressFn,
+    RegistryError, RegistryOptions, TransferOptions,
 };
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Either, Status};
@@ -126,88 +126,135 @@ fn token(cancel: Option<&CancelToken>) -> Cancel {
     cancel.map(|c| c.0.clone()).unwrap_or_default()
 }
 
+/// The client for `options`, or the error every call will reject with.
+fn build(options: Option<RegistryOptionsJs>) -> napi::Result<kots_registry::Registry, Code> {
+    let o = options.unwrap_or(RegistryOptionsJs {
+        auth: None,
+        docker_config: None,
+        ca_file: None,
+        plain_http: None,
+        concurrency: None,
+        retries: None,
+    });
+    let mut auth = Auth::default();
+    match o.docker_config {
+        Some(Either::A(path)) => {
+            auth = auth.with_docker_config(DockerConfig::load(path.as_ref()).map_err(to_js)?)
+        }
+        Some(Either::B(true)) => {
+            if let Some(d) = DockerConfig::load_default().map_err(to_js)? {
+                auth = auth.with_docker_config(d);
+            }
+        }
+        _ => {}
+    }
+    for (host, c) in o.auth.unwrap_or_default() {
+        let creds = match (c.username, c.password, c.token) {
+            (Some(u), Some(p), None) => Credentials::basic(u, p),
+            (None, None, Some(t)) => Credentials::Bearer(t),
+            _ => {
+                return Err(js_error(
+                    "KOTS_REGISTRY_CONFIG",
+                    format!("auth[{host:?}]: expected {{username, password}} or {{token}}"),
+                ))
+            }
+        };
+        auth = auth.with(host, creds);
+    }
+    let defaults = RegistryOptions::default();
+    kots_registry::Registry::new(RegistryOptions {
+        auth,
+        ca_file: o.ca_file.map(PathBuf::from),
+        plain_http: o.plain_http.unwrap_or(false),
+        concurrency: o
+            .concurrency
+            .map_or(defaults.concurrency, |c| c.max(1) as usize),
+        retries: o.retries.unwrap_or(defaults.retries),
+        ..defaults
+    })
+    .map_err(to_js)
+}
+
 /// An OCI registry client. Registries on localhost/127.0.0.1 are reached over plain HTTP when they do not
 /// speak TLS.
+///
+/// Invalid options (credentials shape, unreadable CA or docker config) make every call reject with
+/// `KOTS_REGISTRY_CONFIG` (or `KOTS_REGISTRY_IO`): napi constructors cannot throw custom codes.
 #[napi]
 pub struct Registry {
-    inner: kots_registry::Registry,
+    inner: Result<kots_registry::Registry, (String, String)>,
 }
 
 #[napi]
 impl Registry {
     #[napi(constructor)]
-    pub fn new(options: Option<RegistryOptionsJs>) -> napi::Result<Self, Code> {
-        let o = options.unwrap_or(RegistryOptionsJs {
-            auth: None,
-            docker_config: None,
-            ca_file: None,
-            plain_http: None,
-            concurrency: None,
-            retries: None,
-        });
-        let mut auth = Auth::default();
-        match o.docker_config {
-            Some(Either::A(path)) => auth = auth.with_docker_config(DockerConfig::load(path.as_ref()).map_err(to_js)?),
-            Some(Either::B(true)) => {
-                if let Some(d) = DockerConfig::load_default().map_err(to_js)? {
-                    auth = auth.with_docker_config(d);
-                }
-            }
-            _ => {}
-        }
-        for (host, c) in o.auth.unwrap_or_default() {
-            let creds = match (c.username, c.password, c.token) {
-                (Some(u), Some(p), None) => Credentials::basic(u, p),
-                (None, None, Some(t)) => Credentials::Bearer(t),
-                _ => {
-                    return Err(js_error(
-                        "KOTS_REGISTRY_CONFIG",
-                        format!("auth[{host:?}]: expected {{username, password}} or {{token}}"),
-                    ))
-                }
-            };
-            auth = auth.with(host, creds);
-        }
-        let defaults = RegistryOptions::default();
-        let inner = kots_registry::Registry::new(RegistryOptions {
-            auth,
-            ca_file: o.ca_file.map(PathBuf::from),
-            plain_http: o.plain_http.unwrap_or(false),
-            concurrency: o.concurrency.map_or(defaults.concurrency, |c| c.max(1) as usize),
-            retries: o.retries.unwrap_or(defaults.retries),
-            ..defaults
-        })
-        .map_err(to_js)?;
-        Ok(Registry { inner })
+    pub fn new(options: Option<RegistryOptionsJs>) -> Self {
+        let inner = build(options).map_err(|e| (e.status.0.clone(), e.reason.clone()));
+        Registry { inner }
+    }
+
+    fn client(&self) -> napi::Result<&kots_registry::Registry, Code> {
+        self.inner
+            .as_ref()
+            .map_err(|(code, message)| js_error(code, message))
     }
 
     /// Resolves to the digest (`sha256:…`) of the manifest or index `reference` points to.
     #[napi]
-    pub async fn digest(&self, reference: String, cancel: Option<&CancelToken>) -> napi::Result<String, Code> {
+    pub async fn digest(
+        &self,
+        reference: String,
+        cancel: Option<&CancelToken>,
+    ) -> napi::Result<String, Code> {
         let r = parse_ref(&reference)?;
-        self.inner.digest(&r, &token(cancel)).await.map_err(to_js)
+        self.client()?
+            .digest(&r, &token(cancel))
+            .await
+            .map_err(to_js)
     }
 
     /// Resolves to whether `reference` exists (`false` on HTTP 404; other failures reject).
     #[napi]
-    pub async fn exists(&self, reference: String, cancel: Option<&CancelToken>) -> napi::Result<bool, Code> {
+    pub async fn exists(
+        &self,
+        reference: String,
+        cancel: Option<&CancelToken>,
+    ) -> napi::Result<bool, Code> {
         let r = parse_ref(&reference)?;
-        self.inner.exists(&r, &token(cancel)).await.map_err(to_js)
+        self.client()?
+            .exists(&r, &token(cancel))
+            .await
+            .map_err(to_js)
     }
 
     /// KOTS's public/private probe: resolves to `{image, private, reason?}`.
     #[napi]
-    pub async fn probe_private(&self, reference: String, cancel: Option<&CancelToken>) -> napi::Result<Value, Code> {
+    pub async fn probe_private(
+        &self,
+        reference: String,
+        cancel: Option<&CancelToken>,
+    ) -> napi::Result<Value, Code> {
         let r = parse_ref(&reference)?;
-        let p = self.inner.probe_private(&r, &token(cancel)).await.map_err(to_js)?;
+        let p = self
+            .inner
+            .probe_private(&r, &token(cancel))
+            .await
+            .map_err(to_js)?;
         json(serde_json::to_value(p))
     }
 
     /// Resolves to the tags of `repository` (`host/path`).
     #[napi]
-    pub async fn list_tags(&self, repository: String, cancel: Option<&CancelToken>) -> napi::Result<Vec<String>, Code> {
+    pub async fn list_tags(
+        &self,
+        repository: String,
+        cancel: Option<&CancelToken>,
+    ) -> napi::Result<Vec<String>, Code> {
         let r = parse_repo(&repository)?;
-        self.inner.list_tags(&r, &token(cancel)).await.map_err(to_js)
+        self.inner
+            .list_tags(&r, &token(cancel))
+            .await
+            .map_err(to_js)
     }
 
     /// Copies `src` to `dst`; resolves to the copy report.
@@ -235,7 +282,7 @@ impl Registry {
             progress: progress_fn(progress),
             cancel: token(cancel),
         };
-        let report = self.inner.copy(&s, &d, &opts).await.map_err(to_js)?;
+        let report = self.client()?.copy(&s, &d, &opts).await.map_err(to_js)?;
         json(serde_json::to_value(report))
     }
 
@@ -254,7 +301,11 @@ impl Registry {
             cancel: token(cancel),
             ..Default::default()
         };
-        let reports = self.inner.push_layout(directory.as_ref(), &repo, &opts).await.map_err(to_js)?;
+        let reports = self
+            .inner
+            .push_layout(directory.as_ref(), &repo, &opts)
+            .await
+            .map_err(to_js)?;
         json(serde_json::to_value(reports))
     }
 
@@ -274,7 +325,11 @@ impl Registry {
             cancel: token(cancel),
             ..Default::default()
         };
-        let report = self.inner.export_layout(&r, directory.as_ref(), &opts).await.map_err(to_js)?;
+        let report = self
+            .inner
+            .export_layout(&r, directory.as_ref(), &opts)
+            .await
+            .map_err(to_js)?;
         json(serde_json::to_value(report))
     }
 }

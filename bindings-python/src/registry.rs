@@ -8,13 +8,13 @@ use std::sync::{Arc, Mutex};
 
 use kots_registry::blocking::Registry as Blocking;
 use kots_registry::{
-    Auth, Cancel, Credentials, DockerConfig, ImageRef, Progress, ProgressFn, RegistryError, RegistryOptions,
-    TransferOptions,
+    Auth, Cancel, Credentials, DockerConfig, ImageRef, Progress, ProgressFn, RegistryError,
+    RegistryOptions, TransferOptions,
 };
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::IntoPyObjectExt;
 use pyo3::types::{PyDict, PyTuple};
+use pyo3::IntoPyObjectExt;
 
 use crate::convert::json_to_py;
 use crate::errors;
@@ -41,14 +41,46 @@ fn kind(e: &RegistryError) -> &'static str {
 
 fn location(e: &RegistryError) -> (Option<String>, Option<String>) {
     match e {
-        RegistryError::Http { registry, repository, .. }
-        | RegistryError::NotFound { registry, repository, .. }
-        | RegistryError::Unauthorized { registry, repository, .. }
-        | RegistryError::Connection { registry, repository, .. }
-        | RegistryError::DigestMismatch { registry, repository, .. }
-        | RegistryError::InvalidManifest { registry, repository, .. }
-        | RegistryError::PlatformNotFound { registry, repository, .. }
-        | RegistryError::Protocol { registry, repository, .. } => (Some(registry.clone()), Some(repository.clone())),
+        RegistryError::Http {
+            registry,
+            repository,
+            ..
+        }
+        | RegistryError::NotFound {
+            registry,
+            repository,
+            ..
+        }
+        | RegistryError::Unauthorized {
+            registry,
+            repository,
+            ..
+        }
+        | RegistryError::Connection {
+            registry,
+            repository,
+            ..
+        }
+        | RegistryError::DigestMismatch {
+            registry,
+            repository,
+            ..
+        }
+        | RegistryError::InvalidManifest {
+            registry,
+            repository,
+            ..
+        }
+        | RegistryError::PlatformNotFound {
+            registry,
+            repository,
+            ..
+        }
+        | RegistryError::Protocol {
+            registry,
+            repository,
+            ..
+        } => (Some(registry.clone()), Some(repository.clone())),
         _ => (None, None),
     }
 }
@@ -115,9 +147,15 @@ fn auth_from(py_auth: Option<&Bound<'_, PyDict>>) -> PyResult<Auth> {
             let (u, p): (String, String) = t.extract()?;
             Credentials::basic(u, p)
         } else if let Ok(d) = v.cast::<PyDict>() {
-            match (d.get_item("token")?, d.get_item("username")?, d.get_item("password")?) {
+            match (
+                d.get_item("token")?,
+                d.get_item("username")?,
+                d.get_item("password")?,
+            ) {
                 (Some(t), None, None) => Credentials::Bearer(t.extract()?),
-                (None, Some(u), Some(p)) => Credentials::basic(u.extract::<String>()?, p.extract::<String>()?),
+                (None, Some(u), Some(p)) => {
+                    Credentials::basic(u.extract::<String>()?, p.extract::<String>()?)
+                }
                 _ => {
                     return Err(PyValueError::new_err(format!(
                         "auth[{host:?}]: expected {{'username','password'}} or {{'token'}}"
@@ -204,7 +242,9 @@ impl PyRegistry {
                     None
                 }
             }
-            Some(v) => Some(DockerConfig::load(&v.extract::<PathBuf>()?).map_err(|e| to_py(py, e))?),
+            Some(v) => {
+                Some(DockerConfig::load(&v.extract::<PathBuf>()?).map_err(|e| to_py(py, e))?)
+            }
         };
         if let Some(d) = docker {
             auth = auth.with_docker_config(d);
@@ -223,10 +263,16 @@ impl PyRegistry {
 
     /// The digest (`sha256:…`) of the manifest or index `reference` points to.
     #[pyo3(signature = (reference, *, cancel=None))]
-    fn digest(&self, py: Python<'_>, reference: &str, cancel: Option<&PyCancel>) -> PyResult<String> {
+    fn digest(
+        &self,
+        py: Python<'_>,
+        reference: &str,
+        cancel: Option<&PyCancel>,
+    ) -> PyResult<String> {
         let r = parse_ref(py, reference)?;
         let c = token(cancel);
-        py.detach(|| self.inner.digest(&r, &c)).map_err(|e| to_py(py, e))
+        py.detach(|| self.inner.digest(&r, &c))
+            .map_err(|e| to_py(py, e))
     }
 
     /// Whether `reference` exists (False on HTTP 404; other failures raise).
@@ -234,24 +280,38 @@ impl PyRegistry {
     fn exists(&self, py: Python<'_>, reference: &str, cancel: Option<&PyCancel>) -> PyResult<bool> {
         let r = parse_ref(py, reference)?;
         let c = token(cancel);
-        py.detach(|| self.inner.exists(&r, &c)).map_err(|e| to_py(py, e))
+        py.detach(|| self.inner.exists(&r, &c))
+            .map_err(|e| to_py(py, e))
     }
 
     /// KOTS's public/private probe: `{"image", "private", "reason"?}`.
     #[pyo3(signature = (reference, *, cancel=None))]
-    fn probe_private(&self, py: Python<'_>, reference: &str, cancel: Option<&PyCancel>) -> PyResult<Py<PyAny>> {
+    fn probe_private(
+        &self,
+        py: Python<'_>,
+        reference: &str,
+        cancel: Option<&PyCancel>,
+    ) -> PyResult<Py<PyAny>> {
         let r = parse_ref(py, reference)?;
         let c = token(cancel);
-        let privacy = py.detach(|| self.inner.probe_private(&r, &c)).map_err(|e| to_py(py, e))?;
+        let privacy = py
+            .detach(|| self.inner.probe_private(&r, &c))
+            .map_err(|e| to_py(py, e))?;
         report(py, serde_json::to_value(&privacy))
     }
 
     /// The tags of `repository` (`host/path`).
     #[pyo3(signature = (repository, *, cancel=None))]
-    fn list_tags(&self, py: Python<'_>, repository: &str, cancel: Option<&PyCancel>) -> PyResult<Vec<String>> {
+    fn list_tags(
+        &self,
+        py: Python<'_>,
+        repository: &str,
+        cancel: Option<&PyCancel>,
+    ) -> PyResult<Vec<String>> {
         let r = ImageRef::parse_repository(repository).map_err(|e| to_py(py, e))?;
         let c = token(cancel);
-        py.detach(|| self.inner.list_tags(&r, &c)).map_err(|e| to_py(py, e))
+        py.detach(|| self.inner.list_tags(&r, &c))
+            .map_err(|e| to_py(py, e))
     }
 
     /// Copy `src` to `dst`; returns the copy report. `progress(event: dict)` is called during the copy.
@@ -268,7 +328,10 @@ impl PyRegistry {
         cancel: Option<&PyCancel>,
     ) -> PyResult<Py<PyAny>> {
         let (s, d) = (parse_ref(py, src)?, parse_ref(py, dst)?);
-        let platform = platform.map(str::parse).transpose().map_err(PyValueError::new_err)?;
+        let platform = platform
+            .map(str::parse)
+            .transpose()
+            .map_err(PyValueError::new_err)?;
         let c = token(cancel);
         let cb = callback(progress, &c);
         let opts = TransferOptions {

@@ -28,7 +28,7 @@ fn config() -> String {
 }
 
 fn document(n: usize) -> String {
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         format!(
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{n}\n  annotations:\n    \
              kots.io/when: '{{{{repl ConfigOptionEquals \"item_0\" \"value-0\" }}}}'\ndata:\n  \

@@ -1,6 +1,6 @@
 import datetime
 import os
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Literal, final
 
 __version__: str
 
@@ -132,6 +132,7 @@ def render_release(
     **options: Any,
 ) -> dict[str, Any]: ...
 
+@final
 class License:
     @staticmethod
     def from_yaml(text: str) -> License: ...
@@ -163,6 +164,7 @@ class License:
     def find_channel(self, channel_id: str) -> dict[str, Any]: ...
     def is_channel_slug_allowed(self, slug: str) -> bool: ...
 
+@final
 class LicenseFieldMismatch:
     @property
     def field(self) -> str: ...
@@ -171,6 +173,7 @@ class LicenseFieldMismatch:
     @property
     def outer(self) -> str: ...
 
+@final
 class VerifiedLicense:
     @property
     def license(self) -> License: ...
@@ -181,8 +184,9 @@ class VerifiedLicense:
     @property
     def warnings(self) -> list[LicenseFieldMismatch]: ...
 
+@final
 class LicenseVerifier:
-    def __init__(self, *, embedded_keys: bool = True, strict: bool = False) -> None: ...
+    def __new__(cls, *, embedded_keys: bool = True, strict: bool = False) -> LicenseVerifier: ...
     @property
     def strict(self) -> bool: ...
     @strict.setter

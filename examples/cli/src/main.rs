@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod demo;
 mod gate;
 mod images;
 mod license;
@@ -24,6 +25,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// The whole SDK on the embedded sample release: sign, verify, gate, config, render, images, plan.
+    Demo(demo::Args),
     /// Check the Application's min/target KOTS version for an install or update (exit 3: blocked).
     Gate(gate::Args),
     /// Verify licenses offline (KOTS RSA or vendor ed25519), make signing keys, sign licenses.
@@ -54,6 +57,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Demo(args) => demo::run(args),
         Command::Gate(args) => gate::run(args),
         Command::License(command) => license::run(command),
         Command::Manifests(command) => manifests::run(command),

@@ -22,8 +22,8 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 use kots_registry::blocking::Registry;
 use kots_registry::{
-    Auth, Cancel, Credentials, DockerConfig, ImageRef, Platform, Progress, ProgressEvent, ProgressFn,
-    RegistryOptions, TransferOptions,
+    Auth, Cancel, Credentials, DockerConfig, ImageRef, Platform, Progress, ProgressEvent,
+    ProgressFn, RegistryOptions, TransferOptions,
 };
 
 use crate::output::{print_json, CliError};
@@ -134,9 +134,9 @@ impl Connection {
         }
         for entry in &self.creds {
             let (host, userpass) = split_entry(entry, "--creds", "HOST=USER:PASSWORD")?;
-            let (user, password) = userpass
-                .split_once(':')
-                .ok_or_else(|| CliError::new(format!("--creds {host}=…: expected USER:PASSWORD")))?;
+            let (user, password) = userpass.split_once(':').ok_or_else(|| {
+                CliError::new(format!("--creds {host}=…: expected USER:PASSWORD"))
+            })?;
             auth = auth.with(host, Credentials::basic(user, password));
         }
         for entry in &self.bearer {
@@ -155,7 +155,11 @@ impl Connection {
     }
 }
 
-fn split_entry<'a>(entry: &'a str, flag: &str, shape: &str) -> Result<(&'a str, &'a str), CliError> {
+fn split_entry<'a>(
+    entry: &'a str,
+    flag: &str,
+    shape: &str,
+) -> Result<(&'a str, &'a str), CliError> {
     entry
         .split_once('=')
         .filter(|(h, v)| !h.is_empty() && !v.is_empty())
@@ -181,14 +185,28 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
         }
         Command::Private { reference, conn } => {
             let r = image(&reference)?;
-            print_json(&conn.client()?.probe_private(&r, &cancel).map_err(CliError::new)?)?;
+            print_json(
+                &conn
+                    .client()?
+                    .probe_private(&r, &cancel)
+                    .map_err(CliError::new)?,
+            )?;
         }
         Command::Tags { repository, conn } => {
             let r = ImageRef::parse_repository(&repository).map_err(CliError::new)?;
-            let tags = conn.client()?.list_tags(&r, &cancel).map_err(CliError::new)?;
+            let tags = conn
+                .client()?
+                .list_tags(&r, &cancel)
+                .map_err(CliError::new)?;
             print_json(&serde_json::json!({"repository": repository, "tags": tags}))?;
         }
-        Command::Copy { src, dst, all_platforms, platform, conn } => {
+        Command::Copy {
+            src,
+            dst,
+            all_platforms,
+            platform,
+            conn,
+        } => {
             let platform: Platform = platform.parse().map_err(CliError::new)?;
             let (src, dst) = (image(&src)?, image(&dst)?);
             let reg = conn.client()?;
@@ -203,7 +221,11 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
             progress.finish();
             print_json(&report.map_err(CliError::new)?)?;
         }
-        Command::PushLayout { dir, dst_repo, conn } => {
+        Command::PushLayout {
+            dir,
+            dst_repo,
+            conn,
+        } => {
             let repo = ImageRef::parse_repository(&dst_repo).map_err(CliError::new)?;
             let reg = conn.client()?;
             let progress = Reporter::new(conn.json);
@@ -216,7 +238,11 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
             progress.finish();
             print_json(&serde_json::json!({"images": reports.map_err(CliError::new)?}))?;
         }
-        Command::ExportLayout { reference, dir, conn } => {
+        Command::ExportLayout {
+            reference,
+            dir,
+            conn,
+        } => {
             let r = image(&reference)?;
             let reg = conn.client()?;
             let progress = Reporter::new(conn.json);

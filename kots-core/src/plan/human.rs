@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::identity::{index_set, previous_inventory, Key, Scopes};
 use super::input::PlanInput;
-use super::model::{OpKind, Plan, Severity};
+use super::model::{OpKind, Plan, PvcFate, Severity};
 use super::semantic::{secret_bytes, SERVER_ANNOTATIONS, SERVER_METADATA};
 use crate::manifest::{self, Object};
 
@@ -54,11 +54,68 @@ pub fn render_human(plan: &Plan, input: &PlanInput) -> String {
             let _ = writeln!(out, "refused: {why}");
         }
     }
+    data_loss(plan, &mut out);
+    kots_view(plan, &mut out);
     for w in &plan.warnings {
         let _ = writeln!(out, "warning: {w}");
     }
     diffs(plan, input, &mut out);
     out
+}
+
+/// What each data-rated (or data-bearing) operation destroys or leaves behind.
+fn data_loss(plan: &Plan, out: &mut String) {
+    for op in &plan.operations {
+        let Some(loss) = &op.data_loss else { continue };
+        let _ = writeln!(out, "data: {} {}:", op_label(op.op), op.key);
+        for pvc in &loss.pvcs {
+            let fate = match pvc.fate {
+                PvcFate::Deleted => "deleted",
+                PvcFate::LeftBehind => "left behind",
+            };
+            let _ = writeln!(
+                out,
+                "  PersistentVolumeClaim {}/{} ({fate})",
+                pvc.namespace, pvc.name
+            );
+        }
+        for pv in &loss.persistent_volumes {
+            let _ = writeln!(out, "  PersistentVolume {pv} (deleted)");
+        }
+        for (what, list) in [
+            ("still in the namespace", &loss.namespace_contents),
+            ("custom resource", &loss.custom_resources),
+        ] {
+            for r in list {
+                let ns = r
+                    .namespace
+                    .as_deref()
+                    .map(|n| format!("{n}/"))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  {} {ns}{} ({what})", r.kind, r.name);
+            }
+        }
+    }
+}
+
+/// KOTS's own diff summary and delete set, for comparison.
+fn kots_view(plan: &Plan, out: &mut String) {
+    if let Some(d) = &plan.kots.diff_summary {
+        let _ = writeln!(
+            out,
+            "KOTS version diff: {} files changed, +{} -{}",
+            d.files_changed, d.lines_added, d.lines_removed
+        );
+    }
+    let names: Vec<&str> = plan
+        .kots
+        .delete_set
+        .iter()
+        .map(|d| d.kots_key.as_str())
+        .collect();
+    if !names.is_empty() {
+        let _ = writeln!(out, "KOTS would delete: {}", names.join(", "));
+    }
 }
 
 fn op_label(op: OpKind) -> &'static str {

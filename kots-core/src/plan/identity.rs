@@ -26,7 +26,12 @@ pub(crate) struct Key<'a> {
 }
 
 impl<'a> Key<'a> {
-    pub fn new(group: &'a str, kind: &'a str, namespace: Option<&'a str>, name: &'a str) -> Key<'a> {
+    pub fn new(
+        group: &'a str,
+        kind: &'a str,
+        namespace: Option<&'a str>,
+        name: &'a str,
+    ) -> Key<'a> {
         Key {
             group: canonical_group(group, kind),
             kind,
@@ -146,7 +151,11 @@ impl<'o> Scopes<'o> {
         let namespace = if self.is_cluster_scoped(group, head.kind) {
             None
         } else {
-            Some(head.namespace.filter(|n| !n.is_empty()).unwrap_or(default_ns))
+            Some(
+                head.namespace
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or(default_ns),
+            )
         };
         Ok(Key::new(group, head.kind, namespace, name))
     }

@@ -111,11 +111,15 @@ pub(crate) fn phase(obj: &Object, annotation: &str) -> i64 {
 /// prefixed with their apiVersion so a CRD version change deletes and re-creates it.
 fn kots_key<'o>(obj: &'o Object, target_ns: &'o str) -> (String, &'o str) {
     let head = Head::of(obj);
-    let ns = head.namespace.filter(|n| !n.is_empty()).unwrap_or(target_ns);
+    let ns = head
+        .namespace
+        .filter(|n| !n.is_empty())
+        .unwrap_or(target_ns);
     let (kind, name) = (head.kind, head.name.unwrap_or_default());
-    let crd = kind == "CustomResourceDefinition"
-        && head.api_version.starts_with("apiextensions.k8s.io/");
-    let mut key = String::with_capacity(head.api_version.len() + kind.len() + name.len() + ns.len() + 3);
+    let crd =
+        kind == "CustomResourceDefinition" && head.api_version.starts_with("apiextensions.k8s.io/");
+    let mut key =
+        String::with_capacity(head.api_version.len() + kind.len() + name.len() + ns.len() + 3);
     if crd {
         key.push_str(head.api_version);
         key.push('-');

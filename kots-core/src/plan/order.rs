@@ -126,7 +126,8 @@ fn levels<'a>(
     kind_rank: &dyn Fn(&Node<'_>) -> usize,
     warnings: &mut Vec<String>,
 ) -> Vec<Vec<usize>> {
-    let index: HashMap<Key<'a>, usize> = nodes.iter().enumerate().map(|(i, n)| (n.key, i)).collect();
+    let index: HashMap<Key<'a>, usize> =
+        nodes.iter().enumerate().map(|(i, n)| (n.key, i)).collect();
     let mut successors: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
     let mut indegree = vec![0usize; nodes.len()];
     for (i, node) in nodes.iter().enumerate() {

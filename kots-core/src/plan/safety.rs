@@ -199,10 +199,7 @@ impl<'a> World<'a> {
             let mut index: HashMap<&'a str, BTreeSet<ObjectRef>> = HashMap::new();
             for (key, obj) in self.all_objects() {
                 if let Some(ns) = key.namespace {
-                    index
-                        .entry(ns)
-                        .or_default()
-                        .insert(unversioned(key, obj));
+                    index.entry(ns).or_default().insert(unversioned(key, obj));
                 }
             }
             index

@@ -680,10 +680,11 @@ fn published_schema_is_current() {
 fn absence_from_a_partial_live_snapshot_is_not_proof_of_deletion() {
     let prev = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: gone}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: unread}\n---\n".to_string() + CM_A;
     let mut inp = input(&prev, CM_A);
-    inp.live = Some(objs("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, uid: u}\n"));
+    inp.live = Some(objs(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, uid: u}\n",
+    ));
     let p = plan(&inp, &Policy::default()).unwrap();
     assert_eq!(op(&p, "ConfigMap", "gone").op, OpKind::Noop);
     assert_eq!(op(&p, "Secret", "unread").op, OpKind::Delete);
     assert_eq!(op(&p, "ConfigMap", "a").live_uid.as_deref(), Some("u"));
 }
-

@@ -123,7 +123,7 @@ fn register_registry(map: &mut FuncMap, inputs: &TemplateInputs) {
     let proxy = inputs.proxy_info();
     let pull_secret = if registry.is_set() {
         docker_config_json(
-            &[registry.hostname.clone()],
+            std::slice::from_ref(&registry.hostname),
             &registry.username,
             &registry.password,
         )
