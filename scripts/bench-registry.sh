@@ -3,7 +3,7 @@
 # with `kots registry copy --all-platforms` and, when skopeo is installed, `skopeo copy --all`; print the
 # median times and the ratio. Every round gets fresh registries (scripts/registry-test-env.sh), 127.0.0.1 only.
 #
-#   scripts/bench-registry.sh [SIZE_MB]        (env: ROUNDS=3, CARGO_TARGET_DIR=target)
+#   scripts/bench-registry.sh [SIZE_MB]        (env: ROUNDS=3, CARGO_TARGET_DIR=target, KOTS=prebuilt kots binary)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +18,7 @@ if [ "${1:-}" = "--inner" ]; then
     if [ "$tool" = kots ]; then
         "$kots" registry copy --all-platforms "$src" "$dst" >/dev/null
     else
-        skopeo copy --all --quiet --src-tls-verify=false --dest-tls-verify=false "docker://$src" "docker://$dst"
+        skopeo copy --all --preserve-digests --quiet --src-tls-verify=false --dest-tls-verify=false "docker://$src" "docker://$dst"
     fi
     end=$(date +%s.%N)
     # Same digest on both sides, or the run does not count.
@@ -31,9 +31,11 @@ fi
 
 SIZE_MB=${1:-200}
 ROUNDS=${ROUNDS:-3}
-export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
-(cd "$ROOT" && cargo build --release -q -p kots-cli)
-KOTS=$CARGO_TARGET_DIR/release/kots
+if [ -z "${KOTS:-}" ]; then
+    export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+    (cd "$ROOT" && cargo build --release -q -p kots-cli)
+    KOTS=$CARGO_TARGET_DIR/release/kots
+fi
 
 WORK=$(mktemp -d /tmp/kots-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

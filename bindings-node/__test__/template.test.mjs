@@ -43,7 +43,7 @@ test('exec errors carry Go message and code', () => {
   const t = new Template('x\n  {{ .a.b }}', { name: 't' })
   assert.throws(() => t.render({ a: 1 }), (err) => {
     assert.equal(err.code, 'KOTS_TEMPLATE_EXEC')
-    assert.equal(err.message, 'template: t:2:5: executing "t" at <.a.b>: can\'t evaluate field b in type interface {}')
+    assert.equal(err.message, 'template: t:2:7: executing "t" at <.a.b>: can\'t evaluate field b in type interface {}')
     return true
   })
 })

@@ -7,7 +7,7 @@ use kots_core::plan::{self, PlanError, PlanInput, Policy};
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::errors::{js_error, Code, JsResult};
+use crate::errors::{js_error, Code};
 
 const INVALID_INPUT: &str = "KOTS_PLAN_INVALID_INPUT";
 
@@ -22,7 +22,7 @@ fn to_js(e: PlanError) -> napi::Error<Code> {
 }
 
 /// Objects from a YAML string or an array of objects; `what` names the argument in errors.
-fn objects(value: Value, what: &str) -> JsResult<Vec<Object>> {
+fn objects(value: Value, what: &str) -> napi::Result<Vec<Object>, Code> {
     match value {
         Value::String(text) => manifest::parse_manifests(&text)
             .map_err(|e| js_error(INVALID_INPUT, format!("{what}: {e}"))),
@@ -42,7 +42,7 @@ fn objects(value: Value, what: &str) -> JsResult<Vec<Object>> {
 }
 
 /// `{path: text}` → file map.
-fn files(value: Value, what: &str) -> JsResult<BTreeMap<String, Vec<u8>>> {
+fn files(value: Value, what: &str) -> napi::Result<BTreeMap<String, Vec<u8>>, Code> {
     let Value::Object(map) = value else {
         return Err(js_error(
             INVALID_INPUT,
@@ -60,7 +60,11 @@ fn files(value: Value, what: &str) -> JsResult<BTreeMap<String, Vec<u8>>> {
         .collect()
 }
 
-fn inputs(previous: Value, next: Value, options: Option<Value>) -> JsResult<(PlanInput, Policy)> {
+fn inputs(
+    previous: Value,
+    next: Value,
+    options: Option<Value>,
+) -> napi::Result<(PlanInput, Policy), Code> {
     let mut options = match options {
         None | Some(Value::Null) => serde_json::Map::new(),
         Some(Value::Object(map)) => map,
@@ -73,7 +77,7 @@ fn inputs(previous: Value, next: Value, options: Option<Value>) -> JsResult<(Pla
             .into_iter()
             .enumerate()
             .map(|(i, item)| objects(item, &format!("failedAttempts[{i}]")))
-            .collect::<JsResult<_>>()?,
+            .collect::<napi::Result<_, Code>>()?,
         Some(_) => return Err(js_error(INVALID_INPUT, "failedAttempts: expected an array")),
     };
     let live = take("live").map(|v| objects(v, "live")).transpose()?;
@@ -111,7 +115,11 @@ fn inputs(previous: Value, next: Value, options: Option<Value>) -> JsResult<(Pla
 /// Throws with `code` `KOTS_PLAN_MISSING_NAME`, `KOTS_PLAN_DUPLICATE`,
 /// `KOTS_PLAN_INVALID_IGNORE_PATH`, `KOTS_PLAN_INVALID_POLICY` or `KOTS_PLAN_INVALID_INPUT`.
 #[napi]
-pub fn plan_release(previous: Value, next: Value, options: Option<Value>) -> JsResult<Value> {
+pub fn plan_release(
+    previous: Value,
+    next: Value,
+    options: Option<Value>,
+) -> napi::Result<Value, Code> {
     let (input, policy) = inputs(previous, next, options)?;
     let plan = plan::plan(&input, &policy).map_err(to_js)?;
     serde_json::to_value(&plan).map_err(|e| js_error(INVALID_INPUT, e))
@@ -120,7 +128,11 @@ pub fn plan_release(previous: Value, next: Value, options: Option<Value>) -> JsR
 /// Like `planRelease`, but returns the human report: a table of operations and a unified diff
 /// per object. Secret values never appear. Throws like `planRelease`.
 #[napi]
-pub fn plan_release_text(previous: Value, next: Value, options: Option<Value>) -> JsResult<String> {
+pub fn plan_release_text(
+    previous: Value,
+    next: Value,
+    options: Option<Value>,
+) -> napi::Result<String, Code> {
     let (input, policy) = inputs(previous, next, options)?;
     let plan = plan::plan(&input, &policy).map_err(to_js)?;
     Ok(plan::render_human(&plan, &input))
@@ -129,7 +141,7 @@ pub fn plan_release_text(previous: Value, next: Value, options: Option<Value>) -
 /// KOTS's version diff summary between two file maps (path → text):
 /// `{ filesChanged, linesAdded, linesRemoved }`. Throws `KOTS_PLAN_INVALID_INPUT`.
 #[napi]
-pub fn kots_diff_summary(previous_files: Value, new_files: Value) -> JsResult<Value> {
+pub fn kots_diff_summary(previous_files: Value, new_files: Value) -> napi::Result<Value, Code> {
     let summary = plan::kots_diff_summary(
         &files(previous_files, "previousFiles")?,
         &files(new_files, "newFiles")?,

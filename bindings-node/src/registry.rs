@@ -1,6 +1,7 @@
 //! `Registry` (OCI registry client; every method returns a Promise) and `CancelToken`.
 //!
-//! Errors carry `code` `KOTS_REGISTRY_<VARIANT>`: `INVALID_REFERENCE`, `HTTP`, `NOT_FOUND`, `UNAUTHORIZED`,
+//! Rejections carry the code `KOTS_REGISTRY_<VARIANT>` at the start of `err.message` (napi async methods
+//! cannot set `err.code`): `INVALID_REFERENCE`, `HTTP`, `NOT_FOUND`, `UNAUTHORIZED`,
 //! `CONNECTION`, `DIGEST_MISMATCH`, `INVALID_MANIFEST`, `PLATFORM_NOT_FOUND`, `PROTOCOL`, `LAYOUT`, `IO`,
 //! `CONFIG`, `CANCELLED`; the message names the registry, the repository and the HTTP status.
 
@@ -39,16 +40,29 @@ fn to_js(e: RegistryError) -> napi::Error<Code> {
     js_error(code, e)
 }
 
-fn parse_ref(text: &str) -> napi::Result<ImageRef, Code> {
-    text.parse().map_err(to_js)
+/// napi's `async fn` support only rejects with `Status` errors, whose JS `code` is `GenericFailure`;
+/// the stable code leads the message instead: `KOTS_REGISTRY_NOT_FOUND: registry …`.
+fn async_error(e: napi::Error<Code>) -> napi::Error {
+    napi::Error::new(
+        Status::GenericFailure,
+        format!("{}: {}", e.status.0, e.reason),
+    )
 }
 
-fn parse_repo(text: &str) -> napi::Result<ImageRef, Code> {
-    ImageRef::parse_repository(text).map_err(to_js)
+fn fail(e: RegistryError) -> napi::Error {
+    async_error(to_js(e))
 }
 
-fn json(value: serde_json::Result<Value>) -> napi::Result<Value, Code> {
-    value.map_err(|e| js_error("KOTS_REGISTRY_OTHER", e))
+fn parse_ref(text: &str) -> napi::Result<ImageRef> {
+    text.parse().map_err(fail)
+}
+
+fn parse_repo(text: &str) -> napi::Result<ImageRef> {
+    ImageRef::parse_repository(text).map_err(fail)
+}
+
+fn json(value: serde_json::Result<Value>) -> napi::Result<Value> {
+    value.map_err(|e| async_error(js_error("KOTS_REGISTRY_OTHER", e)))
 }
 
 /// Credentials for one registry: `{username, password}` or `{token}`.
@@ -193,10 +207,10 @@ impl Registry {
         Registry { inner }
     }
 
-    fn client(&self) -> napi::Result<&kots_registry::Registry, Code> {
+    fn client(&self) -> napi::Result<&kots_registry::Registry> {
         self.inner
             .as_ref()
-            .map_err(|(code, message)| js_error(code, message))
+            .map_err(|(code, message)| async_error(js_error(code, message)))
     }
 
     /// Resolves to the digest (`sha256:…`) of the manifest or index `reference` points to.
@@ -205,12 +219,12 @@ impl Registry {
         &self,
         reference: String,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<String, Code> {
+    ) -> napi::Result<String> {
         let r = parse_ref(&reference)?;
         self.client()?
             .digest(&r, &token(cancel))
             .await
-            .map_err(to_js)
+            .map_err(fail)
     }
 
     /// Resolves to whether `reference` exists (`false` on HTTP 404; other failures reject).
@@ -219,12 +233,12 @@ impl Registry {
         &self,
         reference: String,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<bool, Code> {
+    ) -> napi::Result<bool> {
         let r = parse_ref(&reference)?;
         self.client()?
             .exists(&r, &token(cancel))
             .await
-            .map_err(to_js)
+            .map_err(fail)
     }
 
     /// KOTS's public/private probe: resolves to `{image, private, reason?}`.
@@ -233,13 +247,13 @@ impl Registry {
         &self,
         reference: String,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<Value, Code> {
+    ) -> napi::Result<Value> {
         let r = parse_ref(&reference)?;
         let p = self
-            .inner
+            .client()?
             .probe_private(&r, &token(cancel))
             .await
-            .map_err(to_js)?;
+            .map_err(fail)?;
         json(serde_json::to_value(p))
     }
 
@@ -249,12 +263,12 @@ impl Registry {
         &self,
         repository: String,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<Vec<String>, Code> {
+    ) -> napi::Result<Vec<String>> {
         let r = parse_repo(&repository)?;
-        self.inner
+        self.client()?
             .list_tags(&r, &token(cancel))
             .await
-            .map_err(to_js)
+            .map_err(fail)
     }
 
     /// Copies `src` to `dst`; resolves to the copy report.
@@ -266,7 +280,7 @@ impl Registry {
         options: Option<CopyOptions>,
         progress: Option<ProgressCallback>,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<Value, Code> {
+    ) -> napi::Result<Value> {
         let (s, d) = (parse_ref(&src)?, parse_ref(&dst)?);
         let (all_platforms, platform) = match options {
             Some(o) => (o.all_platforms.unwrap_or(false), o.platform),
@@ -275,14 +289,14 @@ impl Registry {
         let platform: Option<Platform> = platform
             .map(|p| p.parse())
             .transpose()
-            .map_err(|e: String| js_error("KOTS_REGISTRY_INVALID_PLATFORM", e))?;
+            .map_err(|e: String| async_error(js_error("KOTS_REGISTRY_INVALID_PLATFORM", e)))?;
         let opts = TransferOptions {
             all_platforms,
             platform,
             progress: progress_fn(progress),
             cancel: token(cancel),
         };
-        let report = self.client()?.copy(&s, &d, &opts).await.map_err(to_js)?;
+        let report = self.client()?.copy(&s, &d, &opts).await.map_err(fail)?;
         json(serde_json::to_value(report))
     }
 
@@ -294,7 +308,7 @@ impl Registry {
         repository: String,
         progress: Option<ProgressCallback>,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<Value, Code> {
+    ) -> napi::Result<Value> {
         let repo = parse_repo(&repository)?;
         let opts = TransferOptions {
             progress: progress_fn(progress),
@@ -302,10 +316,10 @@ impl Registry {
             ..Default::default()
         };
         let reports = self
-            .inner
+            .client()?
             .push_layout(directory.as_ref(), &repo, &opts)
             .await
-            .map_err(to_js)?;
+            .map_err(fail)?;
         json(serde_json::to_value(reports))
     }
 
@@ -317,7 +331,7 @@ impl Registry {
         directory: String,
         progress: Option<ProgressCallback>,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<Value, Code> {
+    ) -> napi::Result<Value> {
         let r = parse_ref(&reference)?;
         let opts = TransferOptions {
             all_platforms: true,
@@ -326,10 +340,10 @@ impl Registry {
             ..Default::default()
         };
         let report = self
-            .inner
+            .client()?
             .export_layout(&r, directory.as_ref(), &opts)
             .await
-            .map_err(to_js)?;
+            .map_err(fail)?;
         json(serde_json::to_value(report))
     }
 }

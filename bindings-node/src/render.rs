@@ -11,7 +11,7 @@ use napi::Either;
 use napi_derive::napi;
 use serde_json::Value;
 
-use crate::errors::{js_error, Code, JsResult};
+use crate::errors::{js_error, Code};
 
 /// Error codes: `KOTS_RENDER_IO`, `KOTS_RENDER_RELEASE_TOO_LARGE`, `KOTS_RENDER_TEMPLATE` (a
 /// manifest failed to render; the message names the file and carries Go's message),
@@ -60,7 +60,7 @@ pub fn render_release(
     license: String,
     config_values: Option<String>,
     #[napi(ts_arg_type = "Record<string, any>")] options: Option<Value>,
-) -> JsResult<Value> {
+) -> napi::Result<Value, Code> {
     let release = match release {
         Either::A(dir) => Release::from_dir(std::path::Path::new(&dir)).map_err(to_js)?,
         Either::B(files) => Release::from_files(files.into_iter().map(|(path, content)| {

@@ -46,16 +46,17 @@ impl Template {
         let mut name = "template".to_string();
         if let Some(o) = options {
             if let Some(d) = o.delims {
-                let [l, r]: [String; 2] = d
-                    .try_into()
-                    .map_err(|_| js_error("KOTS_TEMPLATE_OPTIONS", "delims must be [left, right]"))?;
+                let [l, r]: [String; 2] = d.try_into().map_err(|_| {
+                    js_error("KOTS_TEMPLATE_OPTIONS", "delims must be [left, right]")
+                })?;
                 opts.delims = (l, r);
             }
             if let Some(n) = o.name {
                 name = n;
             }
             if let Some(seed) = o.seed {
-                let seed = u64::try_from(seed).map_err(|_| js_error("KOTS_TEMPLATE_OPTIONS", "seed must be >= 0"))?;
+                let seed = u64::try_from(seed)
+                    .map_err(|_| js_error("KOTS_TEMPLATE_OPTIONS", "seed must be >= 0"))?;
                 opts.providers = Providers::deterministic(seed);
             }
             if let Some(max) = o.max_output_bytes {
@@ -82,6 +83,10 @@ impl Template {
     /// Names of every template in the set (`define`s and `block`s included), sorted.
     #[napi]
     pub fn template_names(&self) -> Vec<String> {
-        self.inner.template_names().into_iter().map(str::to_string).collect()
+        self.inner
+            .template_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 }

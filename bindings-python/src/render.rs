@@ -35,10 +35,10 @@ fn to_py(py: Python<'_>, e: RenderError) -> PyErr {
 
 /// The release: a directory path, or a dict of path → text or bytes.
 fn release(py: Python<'_>, files: &Bound<'_, PyAny>) -> PyResult<Release> {
-    if let Ok(dir) = files.downcast::<PyString>() {
+    if let Ok(dir) = files.cast::<PyString>() {
         return Release::from_dir(std::path::Path::new(&*dir.to_cow()?)).map_err(|e| to_py(py, e));
     }
-    let dict = files.downcast::<PyDict>().map_err(|_| {
+    let dict = files.cast::<PyDict>().map_err(|_| {
         pyo3::exceptions::PyTypeError::new_err(
             "release_files must be a directory path or a dict of path -> str | bytes",
         )
@@ -46,7 +46,7 @@ fn release(py: Python<'_>, files: &Bound<'_, PyAny>) -> PyResult<Release> {
     let mut out = Vec::new();
     for (path, content) in dict.iter() {
         let path: String = path.extract()?;
-        let bytes = match content.downcast::<PyBytes>() {
+        let bytes = match content.cast::<PyBytes>() {
             Ok(b) => b.as_bytes().to_vec(),
             Err(_) => content.extract::<String>()?.into_bytes(),
         };

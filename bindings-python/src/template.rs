@@ -32,38 +32,54 @@ fn py_to_value(obj: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     if obj.is_none() {
         return Ok(Value::Nil);
     }
-    if let Ok(b) = obj.downcast::<PyBool>() {
+    if let Ok(b) = obj.cast::<PyBool>() {
         return Ok(Value::Bool(b.is_true()));
     }
-    if let Ok(i) = obj.downcast::<PyInt>() {
+    if let Ok(i) = obj.cast::<PyInt>() {
         if let Ok(v) = i.extract::<i64>() {
             return Ok(Value::Int(v));
         }
-        return i.extract::<u64>().map(Value::Uint).map_err(|_| PyTypeError::new_err("integer out of range"));
+        return i
+            .extract::<u64>()
+            .map(Value::Uint)
+            .map_err(|_| PyTypeError::new_err("integer out of range"));
     }
-    if let Ok(f) = obj.downcast::<PyFloat>() {
+    if let Ok(f) = obj.cast::<PyFloat>() {
         return Ok(Value::Float(f.value()));
     }
-    if let Ok(s) = obj.downcast::<PyString>() {
-        return Ok(Value::from(s.to_str()?));
+    if let Ok(s) = obj.cast::<PyString>() {
+        return Ok(Value::from(s.to_cow()?.into_owned()));
     }
-    if let Ok(d) = obj.downcast::<PyDict>() {
+    if let Ok(d) = obj.cast::<PyDict>() {
         let mut map = BTreeMap::new();
         for (k, v) in d.iter() {
-            let key = k.downcast::<PyString>().map_err(|_| PyTypeError::new_err("template data: dict keys must be str"))?;
-            map.insert(key.to_str()?.to_string(), py_to_value(&v, depth + 1)?);
+            let key = k
+                .cast::<PyString>()
+                .map_err(|_| PyTypeError::new_err("template data: dict keys must be str"))?;
+            map.insert(key.to_cow()?.into_owned(), py_to_value(&v, depth + 1)?);
         }
         return Ok(Value::map(map));
     }
-    if let Ok(l) = obj.downcast::<PyList>() {
-        return l.iter().map(|v| py_to_value(&v, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::list);
+    if let Ok(l) = obj.cast::<PyList>() {
+        return l
+            .iter()
+            .map(|v| py_to_value(&v, depth + 1))
+            .collect::<PyResult<Vec<_>>>()
+            .map(Value::list);
     }
-    if let Ok(t) = obj.downcast::<PyTuple>() {
-        return t.iter().map(|v| py_to_value(&v, depth + 1)).collect::<PyResult<Vec<_>>>().map(Value::list);
+    if let Ok(t) = obj.cast::<PyTuple>() {
+        return t
+            .iter()
+            .map(|v| py_to_value(&v, depth + 1))
+            .collect::<PyResult<Vec<_>>>()
+            .map(Value::list);
     }
     Err(PyTypeError::new_err(format!(
         "template data: unsupported type {}",
-        obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
+        obj.get_type()
+            .name()
+            .map(|n| n.to_string())
+            .unwrap_or_default()
     )))
 }
 
@@ -119,7 +135,11 @@ impl Template {
 
     /// Names of every template in the set (`define`s and `block`s included), sorted.
     fn template_names(&self) -> Vec<String> {
-        self.inner.template_names().into_iter().map(str::to_string).collect()
+        self.inner
+            .template_names()
+            .into_iter()
+            .map(str::to_string)
+            .collect()
     }
 
     fn __repr__(&self) -> String {

@@ -46,7 +46,7 @@ def test_parse_error_has_go_message():
 def test_exec_error_has_go_message():
     with pytest.raises(kots.TemplateError) as e:
         kots.Template("x\n  {{ .a.b }}", name="t").render({"a": 1})
-    assert str(e.value) == 'template: t:2:5: executing "t" at <.a.b>: can\'t evaluate field b in type interface {}'
+    assert str(e.value) == 'template: t:2:7: executing "t" at <.a.b>: can\'t evaluate field b in type interface {}'
     assert e.value.kind == "exec"
 
 

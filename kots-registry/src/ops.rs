@@ -248,6 +248,23 @@ fn tag_of_ref_name(name: &str) -> Option<String> {
 mod tests {
     use super::tag_of_ref_name;
 
+    /// Bindings spawn these futures on multi-threaded runtimes.
+    #[test]
+    fn futures_are_send() {
+        fn send<T: Send>(_: T) {}
+        let reg = crate::Registry::new(Default::default()).unwrap();
+        let (a, b): (crate::ImageRef, crate::ImageRef) =
+            ("a/b:1".parse().unwrap(), "c/d:1".parse().unwrap());
+        let opts = crate::TransferOptions::default();
+        let cancel = crate::Cancel::new();
+        send(reg.copy(&a, &b, &opts));
+        send(reg.push_layout(std::path::Path::new("x"), &a, &opts));
+        send(reg.export_layout(&a, std::path::Path::new("x"), &opts));
+        send(reg.digest(&a, &cancel));
+        send(reg.probe_private(&a, &cancel));
+        send(reg.list_tags(&a, &cancel));
+    }
+
     #[test]
     fn ref_names() {
         assert_eq!(tag_of_ref_name("1.0").as_deref(), Some("1.0"));

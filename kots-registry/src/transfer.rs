@@ -306,7 +306,10 @@ impl<'a> Transfer<'a> {
         self.tracker
             .plan(blobs.len() as u64, blobs.iter().map(|d| d.size).sum());
 
-        stream::iter(blobs.iter().map(|d| self.blob(d)))
+        // Futures collected first: a `map` closure in the stream type trips rustc's higher-ranked
+        // lifetime check (rust#104382) when callers need the whole future to be `Send`.
+        let jobs: Vec<_> = blobs.iter().map(|d| self.blob(d)).collect();
+        stream::iter(jobs)
             .buffer_unordered(self.reg.opts.concurrency.max(1))
             .try_collect::<Vec<()>>()
             .await?;

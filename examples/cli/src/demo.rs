@@ -104,7 +104,7 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         &mut report,
     )?;
     let v2_objects = render_step("v2", &v2, &license, &values, 1, &dir, &mut report)?;
-    let v2_private = rewrite_quietly(v2_objects, &registry)?;
+    let v2_private = rewrite_objects(v2_objects, &registry)?;
     write_objects(&dir.join("rendered/v2-private.yaml"), &v2_private)?;
     plan_step(&v1_private, &v2_private, &dir, &mut report)?;
     report.finish()
@@ -489,7 +489,7 @@ fn rewrite(mut objects: Vec<Object>, registry: &Registry) -> Result<Rewrite, Cli
     })
 }
 
-fn rewrite_quietly(objects: Vec<Object>, registry: &Registry) -> Result<Vec<Object>, CliError> {
+fn rewrite_objects(objects: Vec<Object>, registry: &Registry) -> Result<Vec<Object>, CliError> {
     Ok(rewrite(objects, registry)?.objects)
 }
 
@@ -550,16 +550,12 @@ fn images_step(
 fn container_images<'a>(objects: impl Iterator<Item = &'a Object>) -> Vec<String> {
     let mut out = Vec::new();
     for object in objects {
-        let spec = &object
+        let pod = object
             .as_map()
             .get("spec")
-            .and_then(|s| s.pointer("/template/spec"))
-            .cloned();
+            .and_then(|s| s.pointer("/template/spec"));
         for list in ["containers", "initContainers"] {
-            let containers = spec
-                .as_ref()
-                .and_then(|s| s.get(list))
-                .and_then(Value::as_array);
+            let containers = pod.and_then(|s| s.get(list)).and_then(Value::as_array);
             for c in containers.into_iter().flatten() {
                 let image = c.get("image").and_then(Value::as_str).unwrap_or_default();
                 out.push(format!(

@@ -61,7 +61,9 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
             continue;
         }
         let outcome = match serde_json::from_str::<Case>(&line) {
-            Err(e) => Outcome::Error { error: format!("input line {}: {e}", n + 1) },
+            Err(e) => Outcome::Error {
+                error: format!("input line {}: {e}", n + 1),
+            },
             Ok(case) => {
                 let start = Instant::now();
                 let o = render_case(&case, &base, args.repeat.max(1), args.preparsed);
@@ -72,7 +74,9 @@ pub fn run(args: Args) -> Result<ExitCode, CliError> {
         let json = serde_json::to_string(&outcome).map_err(CliError::new)?;
         writeln!(stdout, "{json}").map_err(|e| CliError::new(format!("stdout: {e}")))?;
     }
-    stdout.flush().map_err(|e| CliError::new(format!("stdout: {e}")))?;
+    stdout
+        .flush()
+        .map_err(|e| CliError::new(format!("stdout: {e}")))?;
     if args.timing {
         eprintln!("time_ns={}", total.as_nanos());
     }

@@ -5,10 +5,11 @@
 /// A template failed to parse or execute.
 ///
 /// ```
-/// use kots_render::template::{Template, TemplateError};
-/// let err = Template::parse("t", "{{ .a.b }}").unwrap().render(&serde_json::json!({"a": 1}).into()).unwrap_err();
+/// use kots_render::template::{Template, TemplateError, Value};
+/// let data = Value::from_json(&serde_json::json!({"a": 1}));
+/// let err = Template::parse("t", "{{ .a.b }}").unwrap().render(&data).unwrap_err();
 /// assert!(matches!(err, TemplateError::Exec { .. }));
-/// assert_eq!(err.to_string(), "template: t:1:4: executing \"t\" at <.a.b>: can't evaluate field b in type interface {}");
+/// assert_eq!(err.to_string(), "template: t:1:5: executing \"t\" at <.a.b>: can't evaluate field b in type interface {}");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {

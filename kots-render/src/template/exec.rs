@@ -766,7 +766,13 @@ impl<'t> State<'t, '_> {
             args.len(),
             &fin,
         )?;
-        let argv = self.eval_call_args(dot, Params::Go(f.params()), f.variadic().map(P::T), args, fin)?;
+        let argv = self.eval_call_args(
+            dot,
+            Params::Go(f.params()),
+            f.variadic().map(P::T),
+            args,
+            fin,
+        )?;
         let argv: Vec<Value> = argv
             .into_iter()
             .map(|v| v.v.unwrap_or(Value::Nil))
