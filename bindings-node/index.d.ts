@@ -412,5 +412,5 @@ export interface TemplateOptions {
   maxOutputBytes?: number
 }
 
-/** The SDK version. */
+/** The SDK version. Lower-case because napi exports a constant under its Rust name. */
 export declare const version: string

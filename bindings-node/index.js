@@ -872,4 +872,3 @@ module.exports.rewriteImages = nativeBinding.rewriteImages
 module.exports.signLicense = nativeBinding.signLicense
 module.exports.splitDocuments = nativeBinding.splitDocuments
 module.exports.version = nativeBinding.version
-module.exports.VERSION = nativeBinding.VERSION

@@ -2,7 +2,6 @@
 //! `licensePublicKey`, `signLicense`. Error codes are listed on `License`.
 
 // napi registers exported functions only outside `cfg(test)`, so a test build sees them as unused.
-#![cfg_attr(test, allow(dead_code))]
 
 use kots_core::license::{
     self as core, Ed25519PrivateKey, Ed25519PublicKey, LicenseError, Timestamp,

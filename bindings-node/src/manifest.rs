@@ -31,5 +31,8 @@ pub fn parse_manifests(text: String) -> napi::Result<Vec<Value>, Code> {
 /// Splits a stream into the documents' texts, as KOTS's ConvertToSingleDocs does.
 #[napi]
 pub fn split_documents(text: String) -> Vec<String> {
-    manifest::split_documents(&text).into_iter().map(|d| d.text).collect()
+    manifest::split_documents(&text)
+        .into_iter()
+        .map(|d| d.text)
+        .collect()
 }

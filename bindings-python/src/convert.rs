@@ -34,7 +34,11 @@ fn number_to_py(py: Python<'_>, n: &Number) -> PyResult<Py<PyAny>> {
     } else if let Some(u) = n.as_u64() {
         u.into_pyobject(py)?.into_any().unbind()
     } else {
-        n.as_f64().unwrap_or(f64::NAN).into_pyobject(py)?.into_any().unbind()
+        n.as_f64()
+            .unwrap_or(f64::NAN)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind()
     })
 }
 
@@ -66,9 +70,15 @@ pub fn py_to_json(obj: &Bound<'_, PyAny>) -> PyResult<Value> {
         }
         Ok(Value::Object(map))
     } else if let Ok(l) = obj.cast::<PyList>() {
-        l.iter().map(|v| py_to_json(&v)).collect::<PyResult<_>>().map(Value::Array)
+        l.iter()
+            .map(|v| py_to_json(&v))
+            .collect::<PyResult<_>>()
+            .map(Value::Array)
     } else if let Ok(t) = obj.cast::<PyTuple>() {
-        t.iter().map(|v| py_to_json(&v)).collect::<PyResult<_>>().map(Value::Array)
+        t.iter()
+            .map(|v| py_to_json(&v))
+            .collect::<PyResult<_>>()
+            .map(Value::Array)
     } else {
         Err(PyTypeError::new_err(format!(
             "cannot convert {} to JSON",

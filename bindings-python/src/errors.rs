@@ -5,17 +5,72 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 
-create_exception!(kots, KotsError, PyException, "Base class of every error raised by kots.");
-create_exception!(kots, ManifestError, KotsError, "A manifest stream could not be split or parsed.");
-create_exception!(kots, LicenseError, KotsError, "A license is malformed, unsigned, tampered with or untrusted.");
-create_exception!(kots, GateError, KotsError, "A KOTS version could not be parsed or gated.");
-create_exception!(kots, KindsError, KotsError, "A KOTS kind (Application, Config, HelmChart...) could not be decoded.");
-create_exception!(kots, TemplateError, KotsError, "A template failed to parse or execute (Go's message).");
-create_exception!(kots, ConfigError, KotsError, "Config items could not be resolved or validated.");
-create_exception!(kots, RenderError, KotsError, "A release could not be rendered.");
-create_exception!(kots, ImageError, KotsError, "An image reference is invalid or cannot be rewritten.");
-create_exception!(kots, PlanError, KotsError, "An upgrade plan could not be computed.");
-create_exception!(kots, RegistryError, KotsError, "An OCI registry operation failed.");
+create_exception!(
+    kots,
+    KotsError,
+    PyException,
+    "Base class of every error raised by kots."
+);
+create_exception!(
+    kots,
+    ManifestError,
+    KotsError,
+    "A manifest stream could not be split or parsed."
+);
+create_exception!(
+    kots,
+    LicenseError,
+    KotsError,
+    "A license is malformed, unsigned, tampered with or untrusted."
+);
+create_exception!(
+    kots,
+    GateError,
+    KotsError,
+    "A KOTS version could not be parsed or gated."
+);
+create_exception!(
+    kots,
+    KindsError,
+    KotsError,
+    "A KOTS kind (Application, Config, HelmChart...) could not be decoded."
+);
+create_exception!(
+    kots,
+    TemplateError,
+    KotsError,
+    "A template failed to parse or execute (Go's message)."
+);
+create_exception!(
+    kots,
+    ConfigError,
+    KotsError,
+    "Config items could not be resolved or validated."
+);
+create_exception!(
+    kots,
+    RenderError,
+    KotsError,
+    "A release could not be rendered."
+);
+create_exception!(
+    kots,
+    ImageError,
+    KotsError,
+    "An image reference is invalid or cannot be rewritten."
+);
+create_exception!(
+    kots,
+    PlanError,
+    KotsError,
+    "An upgrade plan could not be computed."
+);
+create_exception!(
+    kots,
+    RegistryError,
+    KotsError,
+    "An OCI registry operation failed."
+);
 
 /// Attaches structured details (document index, line, field...) as attributes of the exception.
 pub fn with_fields<'py>(py: Python<'py>, err: PyErr, fields: &[(&str, Py<PyAny>)]) -> PyErr {

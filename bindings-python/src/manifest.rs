@@ -15,11 +15,19 @@ fn to_py(py: Python<'_>, e: ManifestError) -> PyErr {
     };
     let err = errors::ManifestError::new_err(e.to_string());
     let fields = [
-        ("document", document.into_pyobject(py).map(|o| o.into_any().unbind())),
-        ("line", line.into_pyobject(py).map(|o| o.into_any().unbind())),
+        (
+            "document",
+            document.into_pyobject(py).map(|o| o.into_any().unbind()),
+        ),
+        (
+            "line",
+            line.into_pyobject(py).map(|o| o.into_any().unbind()),
+        ),
     ];
-    let fields: Vec<(&str, Py<PyAny>)> =
-        fields.into_iter().filter_map(|(k, v)| v.ok().map(|v| (k, v))).collect();
+    let fields: Vec<(&str, Py<PyAny>)> = fields
+        .into_iter()
+        .filter_map(|(k, v)| v.ok().map(|v| (k, v)))
+        .collect();
     errors::with_fields(py, err, &fields)
 }
 
@@ -36,7 +44,10 @@ fn parse_manifests(py: Python<'_>, text: &str) -> PyResult<Vec<Py<PyAny>>> {
 /// Splits a stream into the documents' texts, as KOTS's ConvertToSingleDocs does.
 #[pyfunction]
 fn split_documents(text: &str) -> Vec<String> {
-    manifest::split_documents(text).into_iter().map(|d| d.text).collect()
+    manifest::split_documents(text)
+        .into_iter()
+        .map(|d| d.text)
+        .collect()
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -204,7 +204,9 @@ impl Object {
 
     /// The API version (`v1` of `apps/v1`).
     pub fn version(&self) -> &str {
-        self.api_version().rsplit_once('/').map_or(self.api_version(), |(_, v)| v)
+        self.api_version()
+            .rsplit_once('/')
+            .map_or(self.api_version(), |(_, v)| v)
     }
 
     pub fn metadata(&self) -> Option<&Map<String, Value>> {
@@ -258,7 +260,10 @@ impl Object {
     }
 
     fn str_field(&self, key: &str) -> &str {
-        self.value.get(key).and_then(Value::as_str).unwrap_or_default()
+        self.value
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     }
 
     fn metadata_str(&self, key: &str) -> Option<&str> {
@@ -328,8 +333,9 @@ pub fn parse_document(doc: &Document, limits: &Limits) -> Result<Value, Manifest
     budget.max_nodes = limits.max_nodes;
     options.budget = Some(budget);
     options.duplicate_keys = serde_saphyr::options::DuplicateKeyPolicy::LastWins;
-    let values: Vec<go_yaml::GoValue> = serde_saphyr::from_multiple_with_options(&doc.text, options)
-        .map_err(|e| yaml_error(doc, &e))?;
+    let values: Vec<go_yaml::GoValue> =
+        serde_saphyr::from_multiple_with_options(&doc.text, options)
+            .map_err(|e| yaml_error(doc, &e))?;
     let mut non_empty = values.into_iter().map(|v| v.0).filter(|v| !v.is_null());
     let first = non_empty.next().unwrap_or(Value::Null);
     if non_empty.next().is_some() {

@@ -17,7 +17,11 @@ mod render;
 mod template;
 
 #[derive(Parser)]
-#[command(name = "kots", version, about = "Ship Kubernetes apps off the shelf: licenses, rendering, images, upgrade plans.")]
+#[command(
+    name = "kots",
+    version,
+    about = "Ship Kubernetes apps off the shelf: licenses, rendering, images, upgrade plans."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -35,8 +35,8 @@ pub fn run(command: Command) -> Result<ExitCode, CliError> {
     let Command::Split { files } = command;
     for path in files {
         let text = read_file(&path)?;
-        let objects =
-            parse_manifests(&text).map_err(|e| CliError::new(format!("{}: {e}", path.display())))?;
+        let objects = parse_manifests(&text)
+            .map_err(|e| CliError::new(format!("{}: {e}", path.display())))?;
         for (index, obj) in objects.iter().enumerate() {
             print_json(&DocumentLine {
                 path: path.display().to_string(),

@@ -107,7 +107,9 @@ impl<'de> Visitor<'de> for KeyVisitor {
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
         match i64::try_from(v) {
             Ok(v) => Ok(v.to_string()),
-            Err(_) => Err(E::custom(format!("unsupported map key of type uint64: {v}"))),
+            Err(_) => Err(E::custom(format!(
+                "unsupported map key of type uint64: {v}"
+            ))),
         }
     }
     fn visit_f64<E>(self, v: f64) -> Result<String, E> {

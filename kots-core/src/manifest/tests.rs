@@ -12,8 +12,14 @@ fn split_follows_kots_rules() {
     let docs = split_documents(text);
     let texts: Vec<&str> = docs.iter().map(|d| d.text.as_str()).collect();
     assert_eq!(texts, ["a: 1", "b: 2", "c: 3", "d: 4\n"]);
-    assert_eq!(docs.iter().map(|d| d.line).collect::<Vec<_>>(), [1, 3, 5, 10]);
-    assert_eq!(docs.iter().map(|d| d.index).collect::<Vec<_>>(), [0, 1, 2, 3]);
+    assert_eq!(
+        docs.iter().map(|d| d.line).collect::<Vec<_>>(),
+        [1, 3, 5, 10]
+    );
+    assert_eq!(
+        docs.iter().map(|d| d.index).collect::<Vec<_>>(),
+        [0, 1, 2, 3]
+    );
 }
 
 #[test]
@@ -107,11 +113,32 @@ fn errors_name_document_line_and_column() {
 #[test]
 fn non_mappings_and_missing_fields_are_typed_errors() {
     let err = parse_manifests("apiVersion: v1\nkind: A\n---\n- a\n- b\n").unwrap_err();
-    assert_eq!(err, ManifestError::NotAMapping { document: 1, line: 4, found: "a list" });
+    assert_eq!(
+        err,
+        ManifestError::NotAMapping {
+            document: 1,
+            line: 4,
+            found: "a list"
+        }
+    );
     let err = parse_manifests("kind: A\n").unwrap_err();
-    assert_eq!(err, ManifestError::MissingField { document: 0, line: 1, field: "apiVersion" });
+    assert_eq!(
+        err,
+        ManifestError::MissingField {
+            document: 0,
+            line: 1,
+            field: "apiVersion"
+        }
+    );
     let err = parse_manifests("apiVersion: v1\nkind: 3\n").unwrap_err();
-    assert_eq!(err, ManifestError::MissingField { document: 0, line: 1, field: "kind" });
+    assert_eq!(
+        err,
+        ManifestError::MissingField {
+            document: 0,
+            line: 1,
+            field: "kind"
+        }
+    );
 }
 
 #[test]
@@ -124,13 +151,25 @@ fn comment_only_documents_are_empty() {
 #[test]
 fn limits_bound_hostile_input() {
     let deep = format!("a: {}1{}\n", "[".repeat(500), "]".repeat(500));
-    assert!(matches!(parse_manifests(&deep), Err(ManifestError::Yaml { .. })));
-    let limits = Limits { max_bytes: 10, ..Limits::default() };
+    assert!(matches!(
+        parse_manifests(&deep),
+        Err(ManifestError::Yaml { .. })
+    ));
+    let limits = Limits {
+        max_bytes: 10,
+        ..Limits::default()
+    };
     assert!(matches!(
         parse_manifests_with_limits("apiVersion: v1\nkind: A\n", &limits),
-        Err(ManifestError::TooLarge { size: 23, limit: 10 })
+        Err(ManifestError::TooLarge {
+            size: 23,
+            limit: 10
+        })
     ));
-    let limits = Limits { max_documents: 2, ..Limits::default() };
+    let limits = Limits {
+        max_documents: 2,
+        ..Limits::default()
+    };
     let many = "a: 1\n---\n".repeat(3);
     assert!(matches!(
         parse_manifests_with_limits(&many, &limits),

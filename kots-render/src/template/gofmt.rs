@@ -472,7 +472,7 @@ impl<'a> Printer<'a> {
                 let c = char::from_u32(u32::try_from(u).unwrap_or(0xFFFD)).unwrap_or('\u{FFFD}');
                 let mut tmp = [0u8; 4];
                 let s: &str = c.encode_utf8(&mut tmp);
-                self.pad(&s.to_string());
+                self.pad(s);
             }
             'q' => {
                 let c = char::from_u32(u32::try_from(u).unwrap_or(0xFFFD)).unwrap_or('\u{FFFD}');
