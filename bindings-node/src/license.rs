@@ -1,8 +1,6 @@
 //! `License`, `LicenseVerifier`, `VerifiedLicense`, `generateLicenseSigningKey`,
 //! `licensePublicKey`, `signLicense`. Error codes are listed on `License`.
 
-// napi registers exported functions only outside `cfg(test)`, so a test build sees them as unused.
-
 use kots_core::license::{
     self as core, Ed25519PrivateKey, Ed25519PublicKey, LicenseError, Timestamp,
 };
