@@ -374,7 +374,8 @@ export interface RegistryOptionsJs {
 /**
  * Renders a release: a directory path, or an object of path → text or Buffer (chart archives).
  * The license is verified (KOTS's global keys, plus `options.licenseKey`, a PEM trusted for
- * any key id) and its signed values are used. `options` are the render settings (`namespace`,
+ * any key id, and `options.licenseEd25519Keys`, key id → ed25519 public key PEM for
+ * vendor-signed licenses) and its signed values are used. `options` are the render settings (`namespace`,
  * `appSlug`, `sequence`, `airgap`, `kotsVersion`, `registry {hostname, namespace, username,
  * password, readOnly}`, `encryptionKey`, `privateImages`, `identity`, `kurl`, `finishing
  * {pullSecrets, imagePullSecrets, appSlugLabels, backupLabel, rewriteImages}`, `cluster

@@ -71,3 +71,24 @@ test('a license that does not verify is rejected', () => {
     (err) => err.code === 'KOTS_LICENSE_INVALID',
   )
 })
+
+test('a vendor-signed ed25519 license renders with licenseEd25519Keys', () => {
+  const unsigned =
+    'apiVersion: kots.io/v1beta2\nkind: License\nmetadata: {name: l}\n' +
+    'spec: {appSlug: my-app, licenseID: abc, customerName: Globex}\n'
+  const key = kots.generateLicenseSigningKey()
+  const signed = kots.signLicense(kots.License.fromYaml(unsigned), key.privateKey, 'vendor-1').toYaml()
+  const files = {
+    'cm.yaml':
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n' +
+      'data: {who: \'{{repl LicenseFieldValue "customerName" }}\'}\n',
+  }
+  assert.throws(() => kots.renderRelease(files, signed), (e) => e.code === 'KOTS_LICENSE_INVALID')
+  const result = kots.renderRelease(files, signed, null, { licenseEd25519Keys: { 'vendor-1': key.publicKey } })
+  assert.deepEqual(result.objects[0].object.data, { who: 'Globex' })
+  const other = kots.generateLicenseSigningKey()
+  assert.throws(
+    () => kots.renderRelease(files, signed, null, { licenseEd25519Keys: { 'vendor-1': other.publicKey } }),
+    (e) => e.code === 'KOTS_LICENSE_INVALID'
+  )
+})

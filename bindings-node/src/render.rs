@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use kots_core::kinds::{ConfigValues, KotsResource};
-use kots_core::license::Verifier;
+use kots_core::license::{Ed25519PublicKey, Verifier};
 use kots_render::config::ConfigError;
 use kots_render::release::{render_release as render, Release, RenderError, RenderSettings};
 use napi::bindgen_prelude::Buffer;
@@ -45,7 +45,8 @@ const INVALID_INPUT: &str = "KOTS_RENDER_INVALID_INPUT";
 
 /// Renders a release: a directory path, or an object of path → text or Buffer (chart archives).
 /// The license is verified (KOTS's global keys, plus `options.licenseKey`, a PEM trusted for
-/// any key id) and its signed values are used. `options` are the render settings (`namespace`,
+/// any key id, and `options.licenseEd25519Keys`, key id → ed25519 public key PEM for
+/// vendor-signed licenses) and its signed values are used. `options` are the render settings (`namespace`,
 /// `appSlug`, `sequence`, `airgap`, `kotsVersion`, `registry {hostname, namespace, username,
 /// password, readOnly}`, `encryptionKey`, `privateImages`, `identity`, `kurl`, `finishing
 /// {pullSecrets, imagePullSecrets, appSlugLabels, backupLabel, rewriteImages}`, `cluster
@@ -85,6 +86,23 @@ pub fn render_release(
         verifier
             .trust_rsa_key_for_any_id(&pem)
             .map_err(|e| js_error("KOTS_LICENSE_INVALID", e))?;
+    }
+    if let Some(keys) = options.remove("licenseEd25519Keys") {
+        let keys: HashMap<String, String> = serde_json::from_value(keys).map_err(|_| {
+            js_error(
+                INVALID_INPUT,
+                "licenseEd25519Keys must map key ids to PEM strings",
+            )
+        })?;
+        for (key_id, pem) in keys {
+            let key = Ed25519PublicKey::from_pem(&pem).map_err(|e| {
+                js_error(
+                    "KOTS_LICENSE_INVALID",
+                    format!("licenseEd25519Keys[{key_id:?}]: {e}"),
+                )
+            })?;
+            verifier.trust_ed25519_key(key_id, key);
+        }
     }
     let verified = verifier
         .verify_yaml(&license)

@@ -1,7 +1,9 @@
 //! `kots.render_release`: render a KOTS release as KOTS deploys it.
 
 use kots_core::kinds::{ConfigValues, KotsResource};
-use kots_core::license::Verifier;
+use std::collections::HashMap;
+
+use kots_core::license::{Ed25519PublicKey, Verifier};
 use kots_render::release::{render_release as render, Release, RenderError, RenderSettings};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
@@ -59,7 +61,8 @@ fn release(py: Python<'_>, files: &Bound<'_, PyAny>) -> PyResult<Release> {
 /// "kotsKinds": [{"path", "content"}], "config": {...} | None}`.
 ///
 /// The license is verified against KOTS's global keys (plus `license_key`, a PEM trusted for any
-/// key id) and its signed values are used. `options` are the render settings: `namespace`,
+/// key id, and `license_ed25519_keys`, key id → ed25519 public key PEM for vendor-signed
+/// licenses) and its signed values are used. `options` are the render settings: `namespace`,
 /// `app_slug`, `sequence`, `cursor`, `channel_name`, `version_label`, `release_notes`, `airgap`,
 /// `kots_version`, `registry` (`hostname`, `namespace`, `username`, `password`, `read_only`),
 /// `encryption_key`, `private_images`, `identity`, `kurl`, `finishing` (`pull_secrets`,
@@ -67,13 +70,14 @@ fn release(py: Python<'_>, files: &Bound<'_, PyAny>) -> PyResult<Release> {
 /// (`namespace`, `distribution`, `is_kurl`, `kubernetes_version`, `node_count`, `objects`,
 /// `http_proxy`, `https_proxy`, `no_proxy`), `threads`.
 #[pyfunction]
-#[pyo3(signature = (release_files, license, config_values=None, *, license_key=None, **options))]
+#[pyo3(signature = (release_files, license, config_values=None, *, license_key=None, license_ed25519_keys=None, **options))]
 fn render_release(
     py: Python<'_>,
     release_files: &Bound<'_, PyAny>,
     license: &str,
     config_values: Option<&str>,
     license_key: Option<&str>,
+    license_ed25519_keys: Option<HashMap<String, String>>,
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Py<PyAny>> {
     let release = self::release(py, release_files)?;
@@ -82,6 +86,12 @@ fn render_release(
         verifier
             .trust_rsa_key_for_any_id(pem)
             .map_err(|e| errors::LicenseError::new_err(e.to_string()))?;
+    }
+    for (key_id, pem) in license_ed25519_keys.unwrap_or_default() {
+        let key = Ed25519PublicKey::from_pem(&pem).map_err(|e| {
+            errors::LicenseError::new_err(format!("license_ed25519_keys[{key_id:?}]: {e}"))
+        })?;
+        verifier.trust_ed25519_key(key_id, key);
     }
     let verified = verifier
         .verify_yaml(license)

@@ -96,3 +96,21 @@ def test_template_errors_name_the_file():
 def test_unverifiable_license_is_rejected():
     with pytest.raises(kots.LicenseError):
         kots.render_release({}, "apiVersion: kots.io/v1beta1\nkind: License\nspec: {appSlug: a}\n")
+
+
+def test_vendor_signed_ed25519_license_renders_with_its_key():
+    unsigned = (
+        "apiVersion: kots.io/v1beta2\nkind: License\nmetadata: {name: l}\n"
+        "spec: {appSlug: my-app, licenseID: abc, customerName: Globex}\n"
+    )
+    private, public = kots.generate_license_signing_key()
+    signed = kots.sign_license(unsigned, private, "vendor-1").to_yaml()
+    files = {"cm.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n"
+             "data: {who: '{{repl LicenseFieldValue \"customerName\" }}'}\n"}
+    with pytest.raises(kots.LicenseError):
+        kots.render_release(files, signed)
+    result = kots.render_release(files, signed, license_ed25519_keys={"vendor-1": public})
+    assert result["objects"][0]["object"]["data"] == {"who": "Globex"}
+    _, other = kots.generate_license_signing_key()
+    with pytest.raises(kots.LicenseError):
+        kots.render_release(files, signed, license_ed25519_keys={"vendor-1": other})

@@ -131,6 +131,7 @@ def render_release(
     config_values: str | None = None,
     *,
     license_key: str | None = None,
+    license_ed25519_keys: dict[str, str] | None = None,
     **options: Any,
 ) -> dict[str, Any]: ...
 

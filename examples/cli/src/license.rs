@@ -186,7 +186,16 @@ fn verifier(args: &VerifyArgs) -> Result<Verifier, CliError> {
             .trust_rsa_key_for_any_id(&pem)
             .map_err(|e| CliError::new(format!("--trust-global-key {}: {e}", path.display())))?;
     }
-    for spec in &args.trust_key {
+    trust_ed25519_keys(&mut verifier, &args.trust_key)?;
+    Ok(verifier)
+}
+
+/// Trusts each `ID=ED25519_PUBLIC_KEY_FILE` of `--trust-key` (shared with `kots render`).
+pub(crate) fn trust_ed25519_keys(
+    verifier: &mut Verifier,
+    specs: &[String],
+) -> Result<(), CliError> {
+    for spec in specs {
         let (id, path) = spec
             .split_once('=')
             .filter(|(id, path)| !id.is_empty() && !path.is_empty())
@@ -200,7 +209,7 @@ fn verifier(args: &VerifyArgs) -> Result<Verifier, CliError> {
             .map_err(|e| CliError::new(format!("--trust-key {path}: {e}")))?;
         verifier.trust_ed25519_key(id, key);
     }
-    Ok(verifier)
+    Ok(())
 }
 
 #[derive(Serialize)]

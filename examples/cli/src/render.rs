@@ -35,6 +35,9 @@ pub struct Inputs {
     /// Also trust this RSA public key (PEM) for any `globalKeyId` (KOTS's custom key).
     #[arg(long)]
     license_key: Option<PathBuf>,
+    /// Also trust an ed25519 vendor key: `ID=ED25519_PUBLIC_KEY_FILE` (repeatable).
+    #[arg(long = "trust-key", value_name = "ID=FILE")]
+    trust_key: Vec<String>,
     /// A ConfigValues file (default: a ConfigValues document in the release, if any).
     #[arg(long)]
     config_values: Option<PathBuf>,
@@ -108,6 +111,7 @@ fn load(inputs: &Inputs) -> Result<Loaded, CliError> {
             .trust_rsa_key_for_any_id(&read_file(key)?)
             .map_err(|e| file_error(key, e))?;
     }
+    crate::license::trust_ed25519_keys(&mut verifier, &inputs.trust_key)?;
     let verified = verifier
         .verify_yaml(&read_file(&inputs.license)?)
         .map_err(|e| file_error(&inputs.license, e))?;
