@@ -9,7 +9,7 @@ const runDemo = (...args) => execFileSync(process.execPath, [DEMO, ...args], { c
 
 test('examples/node/demo.mjs prints one line per step', () => {
   const lines = runDemo().trim().split('\n')
-  assert.deepEqual(lines.map((l) => l.trim().split(/\s+/)[1]), ['key', 'sign', 'verify', 'gate', 'config', 'images', 'plan'])
+  assert.deepEqual(lines.map((l) => l.trim().split(/\s+/)[1]), ['key', 'sign', 'verify', 'gate', 'config', 'render', 'images', 'plan'])
   assert.match(lines[2], /verifies to the signed seats=250 with 1 warning, strict mode refuses it/)
   assert.match(lines[3], /KOTS 1\.99\.0: blocked \(belowMinKotsVersion\)/)
 })
@@ -23,6 +23,7 @@ test('examples/node/demo.mjs --json reports the SDK figures', () => {
   assert.equal(steps.gate.decision.allowed, true)
   assert.equal(steps.gate.olderKots.allowed, false)
   assert.deepEqual([steps.config.groups, steps.config.items], [4, 9])
+  assert.equal(steps.render.documents, 9)
   assert.deepEqual([steps.images.images, steps.images.rewritten], [4, 4])
   const s = steps.plan.summary
   assert.deepEqual([s.create, s.update, s.delete, s.refused], [2, 2, 3, 1])

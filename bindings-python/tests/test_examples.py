@@ -17,7 +17,7 @@ def test_demo_prints_one_line_per_step() -> None:
     done = run_demo()
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert [line.split()[1] for line in lines] == ["key", "sign", "verify", "gate", "config", "images", "plan"]
+    assert [line.split()[1] for line in lines] == ["key", "sign", "verify", "gate", "config", "render", "images", "plan"]
     assert "verifies to the signed seats=250 with 1 warning, strict mode refuses it" in lines[2]
     assert "KOTS 1.99.0: blocked (belowMinKotsVersion)" in lines[3]
 
@@ -32,6 +32,7 @@ def test_demo_json_figures() -> None:
     assert steps["gate"]["decision"]["allowed"] is True
     assert steps["gate"]["olderKots"]["allowed"] is False
     assert (steps["config"]["groups"], steps["config"]["items"]) == (4, 9)
+    assert steps["render"]["documents"] == 9
     assert (steps["images"]["images"], steps["images"]["rewritten"]) == (4, 4)
     summary = steps["plan"]["summary"]
     assert (summary["create"], summary["update"], summary["delete"], summary["refused"]) == (2, 2, 3, 1)

@@ -3,13 +3,10 @@
 // Run it from anywhere: `node examples/node/demo.mjs [--json]` (after `npx napi build --platform`
 // in bindings-node). It prints one line per step; with --json, one JSON document.
 //
-// What differs from `kots demo`: `renderRelease` verifies licenses against KOTS's RSA keys only
-// (it has no option to trust a vendor ed25519 key), so the vendor-signed license cannot be
-// rendered from the bindings yet. The image and plan steps therefore run on the release manifests
-// as written (the KOTS kinds left out) rather than on rendered ones; every figure is still
-// computed by the SDK.
+// Both versions are rendered with `renderRelease`, which trusts the vendor's ed25519 key through
+// `licenseEd25519Keys`; images and the plan are computed on the rendered objects.
 
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,13 +24,13 @@ const NAMESPACE = 'acme-notes'
 
 const read = (path) => readFileSync(join(SAMPLE, path), 'utf8')
 
-/** The objects of one release version, KOTS kinds left out, in file order. */
-function appManifests(version) {
-  return readdirSync(join(SAMPLE, version))
-    .filter((name) => name.endsWith('.yaml'))
-    .sort()
-    .flatMap((name) => kots.parseManifests(read(join(version, name))))
-    .filter((o) => !kots.isKotsKind(o.apiVersion ?? '', o.kind ?? ''))
+/** The application objects KOTS would deploy for one release version. */
+function rendered(version, licenseYaml, publicKey) {
+  const result = kots.renderRelease(join(SAMPLE, version), licenseYaml, read('configvalues.yaml'), {
+    licenseEd25519Keys: { [KEY_ID]: publicKey },
+    namespace: NAMESPACE,
+  })
+  return result.objects.map((o) => o.object)
 }
 
 export function runDemo() {
@@ -89,10 +86,12 @@ export function runDemo() {
   // 5: the release's Config, as the bindings decode it.
   const groups = kots.parseConfig(read('v1/kots-config.yaml')).spec.groups
   const items = groups.reduce((n, g) => n + (g.items ?? []).length, 0)
-  step('config', `${groups.length} groups, ${items} items (rendering them needs renderRelease)`, { groups: groups.length, items })
+  step('config', `${groups.length} groups, ${items} items`, { groups: groups.length, items })
 
   // 6-7: images of version 1 moved to the private registry.
-  const v1 = appManifests('v1')
+  const v1 = rendered('v1', signed.toYaml(), key.publicKey)
+  const kinds = [...new Set(v1.map((o) => o.kind))].sort()
+  step('render', `version 1: ${v1.length} documents (${kinds.join(', ')})`, { documents: v1.length })
   const found = kots.discoverImages(v1)
   const moved = kots.rewriteImages(v1, { registry: REGISTRY })
   step(
@@ -102,7 +101,7 @@ export function runDemo() {
   )
 
   // 8-9: version 2, then the upgrade plan between the two (both on the private registry).
-  const v2 = kots.rewriteImages(appManifests('v2'), { registry: REGISTRY }).manifests
+  const v2 = kots.rewriteImages(rendered('v2', signed.toYaml(), key.publicKey), { registry: REGISTRY }).manifests
   const plan = kots.planRelease(moved.manifests, v2, { policy: { namespace: NAMESPACE } })
   const s = plan.summary
   const refused = plan.operations.filter((op) => op.refused)

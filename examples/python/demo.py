@@ -3,11 +3,8 @@
 Run it from anywhere: `python examples/python/demo.py [--json]`. It prints one line per step;
 with --json, one JSON document. Exit code 0 when every step ran.
 
-What differs from `kots demo`: `kots.render_release` verifies licenses against KOTS's RSA keys
-only (it has no option to trust a vendor ed25519 key), so the vendor-signed license cannot be
-rendered from the bindings yet. The image and plan steps therefore run on the release manifests
-as written (the KOTS kinds left out) rather than on rendered ones; every figure is still computed
-by the SDK.
+Both versions are rendered with `kots.render_release`, which trusts the vendor's ed25519 key
+through `license_ed25519_keys`; images and the plan are computed on the rendered objects.
 """
 
 from __future__ import annotations
@@ -28,14 +25,13 @@ REGISTRY = "registry.customer.example/acme"
 NAMESPACE = "acme-notes"
 
 
-def app_manifests(version: str) -> list[dict[str, Any]]:
-    """The objects of one release version, KOTS kinds left out, in file order."""
-    objects: list[dict[str, Any]] = []
-    for path in sorted((SAMPLE / version).glob("*.yaml")):
-        for obj in kots.parse_manifests(path.read_text()):
-            if not kots.is_kots_kind(obj.get("apiVersion", ""), obj.get("kind", "")):
-                objects.append(obj)
-    return objects
+def rendered(version: str, license_yaml: str, public_pem: str) -> list[dict[str, Any]]:
+    """The application objects KOTS would deploy for one release version."""
+    result = kots.render_release(
+        str(SAMPLE / version), license_yaml, (SAMPLE / "configvalues.yaml").read_text(),
+        license_ed25519_keys={KEY_ID: public_pem}, namespace=NAMESPACE,
+    )
+    return [o["object"] for o in result["objects"]]
 
 
 def run(workdir: Path) -> list[dict[str, Any]]:
@@ -92,11 +88,13 @@ def run(workdir: Path) -> list[dict[str, Any]]:
     config = kots.parse_config((SAMPLE / "v1" / "kots-config.yaml").read_text())
     groups = config["spec"]["groups"]
     items = sum(len(g.get("items", [])) for g in groups)
-    step("config", f"{len(groups)} groups, {items} items (rendering them needs render_release)",
+    step("config", f"{len(groups)} groups, {items} items",
          groups=len(groups), items=items)
 
-    # 6-7: images of version 1 moved to the private registry.
-    v1 = app_manifests("v1")
+    # 6-7: version 1 rendered, its images moved to the private registry.
+    v1 = rendered("v1", signed.to_yaml(), public_pem)
+    kinds = sorted({o["kind"] for o in v1})
+    step("render", f"version 1: {len(v1)} documents ({', '.join(kinds)})", documents=len(v1))
     found = kots.discover_images(v1)
     moved = kots.rewrite_images(v1, registry=REGISTRY)
     step("images", f"{len(found['images'])} images -> {REGISTRY}: {len(moved['images'])} kustomize "
@@ -104,7 +102,8 @@ def run(workdir: Path) -> list[dict[str, Any]]:
          images=len(found["images"]), entries=len(moved["images"]), rewritten=moved["rewritten"])
 
     # 8-9: version 2, then the upgrade plan between the two (both on the private registry).
-    v2 = kots.rewrite_images(app_manifests("v2"), registry=REGISTRY)["manifests"]
+    v2 = rendered("v2", signed.to_yaml(), public_pem)
+    v2 = kots.rewrite_images(v2, registry=REGISTRY)["manifests"]
     plan = kots.plan_release(moved["manifests"], v2, policy={"namespace": NAMESPACE})
     (workdir / "plan.json").write_text(json.dumps(plan, indent=2))
     s = plan["summary"]
