@@ -301,6 +301,13 @@ impl Clock for FixedClock {
 pub trait Environment: Send + Sync {
     /// The value of `name`, if set.
     fn var(&self, name: &str) -> Option<String>;
+
+    /// The addresses of host `name`, for sprig's `getHostByName`. The SDK does no network I/O
+    /// outside kots-registry, so the default resolves nothing; a caller that wants DNS answers
+    /// implements this.
+    fn lookup_host(&self, _name: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The process environment.
