@@ -84,8 +84,14 @@ export declare class LicenseVerifier {
  * An OCI registry client. Registries on localhost/127.0.0.1 are reached over plain HTTP when they do not
  * speak TLS.
  *
+ * Every method returns a Promise that rejects with an `Error` whose `code` is one of
+ * `KOTS_REGISTRY_INVALID_REFERENCE`, `_HTTP`, `_NOT_FOUND`, `_UNAUTHORIZED`, `_CONNECTION`,
+ * `_DIGEST_MISMATCH`, `_INVALID_MANIFEST`, `_PLATFORM_NOT_FOUND`, `_INVALID_PLATFORM`, `_PROTOCOL`,
+ * `_LAYOUT`, `_IO`, `_CONFIG`, `_CREDENTIAL_HELPER`, `_CANCELLED`, `_OTHER`; the message names the
+ * registry, the repository and the HTTP status.
+ *
  * Invalid options (credentials shape, unreadable CA or docker config) make every call reject with
- * `KOTS_REGISTRY_CONFIG` (or `KOTS_REGISTRY_IO`): napi constructors cannot throw custom codes.
+ * `KOTS_REGISTRY_CONFIG` (or `KOTS_REGISTRY_IO`) rather than the constructor throwing.
  */
 export declare class Registry {
   constructor(options?: RegistryOptionsJs | undefined | null)
@@ -359,7 +365,10 @@ export interface RegistryCredentials {
 export interface RegistryOptionsJs {
   /** Credentials by registry host (`host:port`). */
   auth?: Record<string, RegistryCredentials>
-  /** A docker config.json path, or `true` for the default location. */
+  /**
+   * A docker config.json path, or `true` for the default location. Its `credHelpers` /
+   * `credsStore` helpers are run as Docker runs them (`KOTS_REGISTRY_CREDENTIAL_HELPER` when one fails).
+   */
   dockerConfig?: string | boolean
   /** Extra CA certificates (PEM file). */
   caFile?: string

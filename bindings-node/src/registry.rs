@@ -1,11 +1,13 @@
 //! `Registry` (OCI registry client; every method returns a Promise) and `CancelToken`.
 //!
-//! Rejections carry the code `KOTS_REGISTRY_<VARIANT>` at the start of `err.message` (napi async methods
-//! cannot set `err.code`): `INVALID_REFERENCE`, `HTTP`, `NOT_FOUND`, `UNAUTHORIZED`,
-//! `CONNECTION`, `DIGEST_MISMATCH`, `INVALID_MANIFEST`, `PLATFORM_NOT_FOUND`, `PROTOCOL`, `LAYOUT`, `IO`,
-//! `CONFIG`, `CANCELLED`; the message names the registry, the repository and the HTTP status.
+//! Rejections are `Error`s whose `err.code` is `KOTS_REGISTRY_<VARIANT>`: `INVALID_REFERENCE`, `HTTP`,
+//! `NOT_FOUND`, `UNAUTHORIZED`, `CONNECTION`, `DIGEST_MISMATCH`, `INVALID_MANIFEST`,
+//! `PLATFORM_NOT_FOUND`, `INVALID_PLATFORM`, `PROTOCOL`, `LAYOUT`, `IO`, `CONFIG`,
+//! `CREDENTIAL_HELPER`, `CANCELLED`, `OTHER`; the message names the registry, the repository and
+//! the HTTP status.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -13,8 +15,9 @@ use kots_registry::{
     Auth, Cancel, Credentials, DockerConfig, ImageRef, Platform, Progress, ProgressFn,
     RegistryError, RegistryOptions, TransferOptions,
 };
+use napi::bindgen_prelude::{PromiseRaw, ToNapiValue};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
-use napi::{Either, Status};
+use napi::{Either, Env, JsValue, Status};
 use napi_derive::napi;
 use serde_json::Value;
 
@@ -34,35 +37,63 @@ fn to_js(e: RegistryError) -> napi::Error<Code> {
         RegistryError::Layout { .. } => "KOTS_REGISTRY_LAYOUT",
         RegistryError::Io { .. } => "KOTS_REGISTRY_IO",
         RegistryError::Config { .. } => "KOTS_REGISTRY_CONFIG",
+        RegistryError::CredentialHelper { .. } => "KOTS_REGISTRY_CREDENTIAL_HELPER",
         RegistryError::Cancelled => "KOTS_REGISTRY_CANCELLED",
         _ => "KOTS_REGISTRY_OTHER",
     };
     js_error(code, e)
 }
 
-/// napi's `async fn` support only rejects with `Status` errors, whose JS `code` is `GenericFailure`;
-/// the stable code leads the message instead: `KOTS_REGISTRY_NOT_FOUND: registry …`.
-fn async_error(e: napi::Error<Code>) -> napi::Error {
-    napi::Error::new(
-        Status::GenericFailure,
-        format!("{}: {}", e.status.0, e.reason),
+/// What an operation settles with: the value, or the error its Promise rejects with.
+type Outcome<T> = Result<T, napi::Error<Code>>;
+
+/// Runs `operation` on napi's tokio runtime and returns its Promise.
+///
+/// napi's `async fn` support (and `AsyncTask`) reject only with `Status` errors, whose JS `code` is
+/// `GenericFailure`. So the future never fails as far as napi is concerned: it resolves to an
+/// [`Outcome`], and the callback (on the JS thread) turns a failure into a JS `Error` with our
+/// `code`, handed back to napi as a JS value, which napi rejects the Promise with verbatim.
+fn spawn<'env, T>(
+    env: &'env Env,
+    operation: impl Future<Output = Outcome<T>> + Send + 'static,
+) -> napi::Result<PromiseRaw<'env, T>>
+where
+    T: ToNapiValue + Send + 'static,
+{
+    env.spawn_future_with_callback(
+        async move { Ok::<_, napi::Error>(operation.await) },
+        |env, outcome| outcome.map_err(|e| coded_rejection(env, e)),
     )
 }
 
-fn fail(e: RegistryError) -> napi::Error {
-    async_error(to_js(e))
+/// A JS `Error` with `.code` and `.message` from `e`, wrapped so napi rejects with that object.
+fn coded_rejection(env: &Env, e: napi::Error<Code>) -> napi::Error {
+    let coded = env
+        .create_error(napi::Error::new(Status::GenericFailure, e.reason.clone()))
+        .and_then(|mut error| {
+            error.set("code", e.status.0.as_str())?;
+            Ok(error)
+        });
+    match coded {
+        Ok(error) => napi::Error::from(error.to_unknown()),
+        // Creating the object failed (the environment is shutting down): keep the message.
+        Err(_) => napi::Error::new(
+            Status::GenericFailure,
+            format!("{}: {}", e.status.0, e.reason),
+        ),
+    }
 }
 
-fn parse_ref(text: &str) -> napi::Result<ImageRef> {
-    text.parse().map_err(fail)
+fn parse_ref(text: &str) -> Outcome<ImageRef> {
+    text.parse().map_err(to_js)
 }
 
-fn parse_repo(text: &str) -> napi::Result<ImageRef> {
-    ImageRef::parse_repository(text).map_err(fail)
+fn parse_repo(text: &str) -> Outcome<ImageRef> {
+    ImageRef::parse_repository(text).map_err(to_js)
 }
 
-fn json(value: serde_json::Result<Value>) -> napi::Result<Value> {
-    value.map_err(|e| async_error(js_error("KOTS_REGISTRY_OTHER", e)))
+fn json(value: serde_json::Result<Value>) -> Outcome<Value> {
+    value.map_err(|e| js_error("KOTS_REGISTRY_OTHER", e))
 }
 
 /// Credentials for one registry: `{username, password}` or `{token}`.
@@ -78,7 +109,8 @@ pub struct RegistryCredentials {
 pub struct RegistryOptionsJs {
     /// Credentials by registry host (`host:port`).
     pub auth: Option<HashMap<String, RegistryCredentials>>,
-    /// A docker config.json path, or `true` for the default location.
+    /// A docker config.json path, or `true` for the default location. Its `credHelpers` /
+    /// `credsStore` helpers are run as Docker runs them (`KOTS_REGISTRY_CREDENTIAL_HELPER` when one fails).
     pub docker_config: Option<Either<String, bool>>,
     /// Extra CA certificates (PEM file).
     pub ca_file: Option<String>,
@@ -192,158 +224,180 @@ fn build(options: Option<RegistryOptionsJs>) -> napi::Result<kots_registry::Regi
 /// An OCI registry client. Registries on localhost/127.0.0.1 are reached over plain HTTP when they do not
 /// speak TLS.
 ///
+/// Every method returns a Promise that rejects with an `Error` whose `code` is one of
+/// `KOTS_REGISTRY_INVALID_REFERENCE`, `_HTTP`, `_NOT_FOUND`, `_UNAUTHORIZED`, `_CONNECTION`,
+/// `_DIGEST_MISMATCH`, `_INVALID_MANIFEST`, `_PLATFORM_NOT_FOUND`, `_INVALID_PLATFORM`, `_PROTOCOL`,
+/// `_LAYOUT`, `_IO`, `_CONFIG`, `_CREDENTIAL_HELPER`, `_CANCELLED`, `_OTHER`; the message names the
+/// registry, the repository and the HTTP status.
+///
 /// Invalid options (credentials shape, unreadable CA or docker config) make every call reject with
-/// `KOTS_REGISTRY_CONFIG` (or `KOTS_REGISTRY_IO`): napi constructors cannot throw custom codes.
+/// `KOTS_REGISTRY_CONFIG` (or `KOTS_REGISTRY_IO`) rather than the constructor throwing.
 #[napi]
 pub struct Registry {
-    inner: Result<kots_registry::Registry, (String, String)>,
+    inner: Outcome<kots_registry::Registry>,
 }
 
 #[napi]
 impl Registry {
     #[napi(constructor)]
     pub fn new(options: Option<RegistryOptionsJs>) -> Self {
-        let inner = build(options).map_err(|e| (e.status.0.clone(), e.reason.clone()));
-        Registry { inner }
+        Registry {
+            inner: build(options),
+        }
     }
 
-    fn client(&self) -> napi::Result<&kots_registry::Registry> {
-        self.inner
-            .as_ref()
-            .map_err(|(code, message)| async_error(js_error(code, message)))
+    /// A handle on the client for a spawned operation (the client is cheap to clone).
+    fn client(&self) -> Outcome<kots_registry::Registry> {
+        match &self.inner {
+            Ok(client) => Ok(client.clone()),
+            Err(e) => Err(js_error(&e.status.0, &e.reason)),
+        }
     }
 
     /// Resolves to the digest (`sha256:…`) of the manifest or index `reference` points to.
-    #[napi]
-    pub async fn digest(
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn digest<'env>(
         &self,
+        env: &'env Env,
         reference: String,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<String> {
-        let r = parse_ref(&reference)?;
-        self.client()?
-            .digest(&r, &token(cancel))
-            .await
-            .map_err(fail)
+    ) -> napi::Result<PromiseRaw<'env, String>> {
+        let (client, cancel) = (self.client(), token(cancel));
+        spawn(env, async move {
+            let r = parse_ref(&reference)?;
+            client?.digest(&r, &cancel).await.map_err(to_js)
+        })
     }
 
     /// Resolves to whether `reference` exists (`false` on HTTP 404; other failures reject).
-    #[napi]
-    pub async fn exists(
+    #[napi(ts_return_type = "Promise<boolean>")]
+    pub fn exists<'env>(
         &self,
+        env: &'env Env,
         reference: String,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<bool> {
-        let r = parse_ref(&reference)?;
-        self.client()?
-            .exists(&r, &token(cancel))
-            .await
-            .map_err(fail)
+    ) -> napi::Result<PromiseRaw<'env, bool>> {
+        let (client, cancel) = (self.client(), token(cancel));
+        spawn(env, async move {
+            let r = parse_ref(&reference)?;
+            client?.exists(&r, &cancel).await.map_err(to_js)
+        })
     }
 
     /// KOTS's public/private probe: resolves to `{image, private, reason?}`.
-    #[napi]
-    pub async fn probe_private(
+    #[napi(ts_return_type = "Promise<any>")]
+    pub fn probe_private<'env>(
         &self,
+        env: &'env Env,
         reference: String,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<Value> {
-        let r = parse_ref(&reference)?;
-        let p = self
-            .client()?
-            .probe_private(&r, &token(cancel))
-            .await
-            .map_err(fail)?;
-        json(serde_json::to_value(p))
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let (client, cancel) = (self.client(), token(cancel));
+        spawn(env, async move {
+            let r = parse_ref(&reference)?;
+            let p = client?.probe_private(&r, &cancel).await.map_err(to_js)?;
+            json(serde_json::to_value(p))
+        })
     }
 
     /// Resolves to the tags of `repository` (`host/path`).
-    #[napi]
-    pub async fn list_tags(
+    #[napi(ts_return_type = "Promise<Array<string>>")]
+    pub fn list_tags<'env>(
         &self,
+        env: &'env Env,
         repository: String,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<Vec<String>> {
-        let r = parse_repo(&repository)?;
-        self.client()?
-            .list_tags(&r, &token(cancel))
-            .await
-            .map_err(fail)
+    ) -> napi::Result<PromiseRaw<'env, Vec<String>>> {
+        let (client, cancel) = (self.client(), token(cancel));
+        spawn(env, async move {
+            let r = parse_repo(&repository)?;
+            client?.list_tags(&r, &cancel).await.map_err(to_js)
+        })
     }
 
     /// Copies `src` to `dst`; resolves to the copy report.
-    #[napi]
-    pub async fn copy(
+    #[napi(ts_return_type = "Promise<any>")]
+    pub fn copy<'env>(
         &self,
+        env: &'env Env,
         src: String,
         dst: String,
         options: Option<CopyOptions>,
         progress: Option<ProgressCallback>,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<Value> {
-        let (s, d) = (parse_ref(&src)?, parse_ref(&dst)?);
-        let (all_platforms, platform) = match options {
-            Some(o) => (o.all_platforms.unwrap_or(false), o.platform),
-            None => (false, None),
-        };
-        let platform: Option<Platform> = platform
-            .map(|p| p.parse())
-            .transpose()
-            .map_err(|e: String| async_error(js_error("KOTS_REGISTRY_INVALID_PLATFORM", e)))?;
-        let opts = TransferOptions {
-            all_platforms,
-            platform,
-            progress: progress_fn(progress),
-            cancel: token(cancel),
-        };
-        let report = self.client()?.copy(&s, &d, &opts).await.map_err(fail)?;
-        json(serde_json::to_value(report))
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let (client, cancel) = (self.client(), token(cancel));
+        spawn(env, async move {
+            let (s, d) = (parse_ref(&src)?, parse_ref(&dst)?);
+            let (all_platforms, platform) = match options {
+                Some(o) => (o.all_platforms.unwrap_or(false), o.platform),
+                None => (false, None),
+            };
+            let platform: Option<Platform> = platform
+                .map(|p| p.parse())
+                .transpose()
+                .map_err(|e: String| js_error("KOTS_REGISTRY_INVALID_PLATFORM", e))?;
+            let opts = TransferOptions {
+                all_platforms,
+                platform,
+                progress: progress_fn(progress),
+                cancel,
+            };
+            let report = client?.copy(&s, &d, &opts).await.map_err(to_js)?;
+            json(serde_json::to_value(report))
+        })
     }
 
     /// Pushes every named image of the OCI layout `directory` to `repository`; resolves to the reports.
-    #[napi]
-    pub async fn push_layout(
+    #[napi(ts_return_type = "Promise<any>")]
+    pub fn push_layout<'env>(
         &self,
+        env: &'env Env,
         directory: String,
         repository: String,
         progress: Option<ProgressCallback>,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<Value> {
-        let repo = parse_repo(&repository)?;
-        let opts = TransferOptions {
-            progress: progress_fn(progress),
-            cancel: token(cancel),
-            ..Default::default()
-        };
-        let reports = self
-            .client()?
-            .push_layout(directory.as_ref(), &repo, &opts)
-            .await
-            .map_err(fail)?;
-        json(serde_json::to_value(reports))
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let (client, cancel) = (self.client(), token(cancel));
+        spawn(env, async move {
+            let repo = parse_repo(&repository)?;
+            let opts = TransferOptions {
+                progress: progress_fn(progress),
+                cancel,
+                ..Default::default()
+            };
+            let reports = client?
+                .push_layout(directory.as_ref(), &repo, &opts)
+                .await
+                .map_err(to_js)?;
+            json(serde_json::to_value(reports))
+        })
     }
 
     /// Saves `reference` (every platform) into the OCI layout `directory`; resolves to the report.
-    #[napi]
-    pub async fn export_layout(
+    #[napi(ts_return_type = "Promise<any>")]
+    pub fn export_layout<'env>(
         &self,
+        env: &'env Env,
         reference: String,
         directory: String,
         progress: Option<ProgressCallback>,
         cancel: Option<&CancelToken>,
-    ) -> napi::Result<Value> {
-        let r = parse_ref(&reference)?;
-        let opts = TransferOptions {
-            all_platforms: true,
-            progress: progress_fn(progress),
-            cancel: token(cancel),
-            ..Default::default()
-        };
-        let report = self
-            .client()?
-            .export_layout(&r, directory.as_ref(), &opts)
-            .await
-            .map_err(fail)?;
-        json(serde_json::to_value(report))
+    ) -> napi::Result<PromiseRaw<'env, Value>> {
+        let (client, cancel) = (self.client(), token(cancel));
+        spawn(env, async move {
+            let r = parse_ref(&reference)?;
+            let opts = TransferOptions {
+                all_platforms: true,
+                progress: progress_fn(progress),
+                cancel,
+                ..Default::default()
+            };
+            let report = client?
+                .export_layout(&r, directory.as_ref(), &opts)
+                .await
+                .map_err(to_js)?;
+            json(serde_json::to_value(report))
+        })
     }
 }

@@ -34,6 +34,7 @@ fn kind(e: &RegistryError) -> &'static str {
         RegistryError::Layout { .. } => "layout",
         RegistryError::Io { .. } => "io",
         RegistryError::Config { .. } => "config",
+        RegistryError::CredentialHelper { .. } => "credential_helper",
         RegistryError::Cancelled => "cancelled",
         _ => "other",
     }
@@ -81,6 +82,7 @@ fn location(e: &RegistryError) -> (Option<String>, Option<String>) {
             repository,
             ..
         } => (Some(registry.clone()), Some(repository.clone())),
+        RegistryError::CredentialHelper { registry, .. } => (Some(registry.clone()), None),
         _ => (None, None),
     }
 }
@@ -220,7 +222,9 @@ fn token(cancel: Option<&PyCancel>) -> Cancel {
 #[pymethods]
 impl PyRegistry {
     /// `auth`: `{"host:port": (user, password) | {"username", "password"} | {"token"}}`;
-    /// `docker_config`: a config.json path, or `True` for the default location.
+    /// `docker_config`: a config.json path, or `True` for the default location; its
+    /// `credHelpers`/`credsStore` helpers are run as Docker runs them (`kind` `credential_helper` when
+    /// one fails).
     #[new]
     #[pyo3(signature = (*, auth=None, docker_config=None, ca_file=None, plain_http=false, concurrency=4, retries=3))]
     fn new(

@@ -29,7 +29,12 @@ python3 - "$out/go.jsonl" "$out/rust.jsonl" <<'PY'
 import json, sys
 go = [json.loads(l) for l in open(sys.argv[1])]
 rust = [json.loads(l) for l in open(sys.argv[2])]
-bad = [(g, r) for g, r in zip(go, rust) if g != r]
+# Bracketed IPv6 hosts: Debian's 2.8 has no IPv6 and rejects them; KOTS's go.mod pins
+# github.com/distribution/reference v0.6.0, which accepts them, and so do we. They are left out
+# here and checked by the `ipv6_hosts` table test (kots-core/src/image/reference_tests.rs).
+import re
+ipv6 = re.compile(r"^\[[a-fA-F0-9:]+\](?::[0-9]+)?/")
+bad = [(g, r) for g, r in zip(go, rust) if g != r and not ipv6.match(g["input"])]
 if len(go) != len(rust):
     print(f"line counts differ: go {len(go)}, rust {len(rust)}")
     sys.exit(1)

@@ -16,6 +16,31 @@ fn conformance_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../conformance/go-reference")
 }
 
+/// Inputs whose first component is a bracketed IPv6 host (`[::1]:5000/…`). The oracle is Debian's
+/// golang-github-docker-distribution-dev 2.8, whose grammar has no IPv6 and rejects them all;
+/// KOTS's `go.mod` pins github.com/distribution/reference v0.6.0, which accepts them, and so do
+/// we. They are left out of the comparison (the oracle must still reject them, which shows the
+/// version is the only reason) and checked by the `ipv6_hosts` table test of
+/// `kots-core/src/image/reference_tests.rs` instead.
+fn is_ipv6_host_input(input: &str) -> bool {
+    static HOST: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    HOST.get_or_init(|| regex::Regex::new(r"^\[[a-fA-F0-9:]+\](?::[0-9]+)?/").unwrap())
+        .is_match(input)
+}
+
+/// Compares one input; `None` when the outputs agree or the input is excluded as IPv6.
+fn mismatch(input: &str, want: &Value) -> Option<String> {
+    if is_ipv6_host_input(input) {
+        assert!(
+            want.get("error").is_some(),
+            "the 2.8 oracle accepted the IPv6 input {input:?}"
+        );
+        return None;
+    }
+    let got = serde_json::to_value(ReferenceReport::of(input)).unwrap();
+    (&got != want).then(|| format!("{input:?}\n  go:   {want}\n  rust: {got}"))
+}
+
 fn corpus() -> Vec<String> {
     let text = std::fs::read_to_string(conformance_dir().join("corpus.txt")).unwrap();
     text.lines().map(str::to_string).collect()
@@ -37,20 +62,20 @@ fn rust_matches_go_oracle_output() {
         expected.len(),
         "corpus and golden file differ in length"
     );
-    let mut mismatches = Vec::new();
-    for (input, want) in corpus.iter().zip(&expected) {
-        let got = serde_json::to_value(ReferenceReport::of(input)).unwrap();
-        if &got != want {
-            mismatches.push(format!("{input:?}\n  go:   {want}\n  rust: {got}"));
-        }
-    }
+    let mismatches: Vec<String> = corpus
+        .iter()
+        .zip(&expected)
+        .filter_map(|(input, want)| mismatch(input, want))
+        .collect();
+    let ipv6 = corpus.iter().filter(|i| is_ipv6_host_input(i)).count();
     let errors = expected.iter().filter(|v| v.get("error").is_some()).count();
     eprintln!(
-        "go-reference oracle: {} of {} inputs agree ({} valid, {} invalid)",
-        corpus.len() - mismatches.len(),
+        "go-reference oracle: {} of {} inputs agree ({} valid, {} invalid, {} IPv6 left out)",
+        corpus.len() - mismatches.len() - ipv6,
         corpus.len(),
         corpus.len() - errors,
-        errors
+        errors,
+        ipv6
     );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
@@ -129,17 +154,16 @@ fn random_references_match_go_oracle() {
     let mismatches: Vec<String> = inputs
         .iter()
         .zip(&fresh)
-        .filter_map(|(input, want)| {
-            let got = serde_json::to_value(ReferenceReport::of(input)).unwrap();
-            (&got != want).then(|| format!("{input:?}\n  go:   {want}\n  rust: {got}"))
-        })
+        .filter_map(|(input, want)| mismatch(input, want))
         .collect();
     let errors = fresh.iter().filter(|v| v.get("error").is_some()).count();
+    let ipv6 = inputs.iter().filter(|i| is_ipv6_host_input(i)).count();
     eprintln!(
-        "go-reference oracle, random corpus: {} of {} agree ({} invalid)",
-        inputs.len() - mismatches.len(),
+        "go-reference oracle, random corpus: {} of {} agree ({} invalid, {} IPv6 left out)",
+        inputs.len() - mismatches.len() - ipv6,
         inputs.len(),
-        errors
+        errors,
+        ipv6
     );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }

@@ -1,12 +1,19 @@
-//! Registry credentials: anonymous, basic, bearer tokens, and docker `config.json` files.
+//! Registry credentials: anonymous, basic, bearer tokens, and docker `config.json` files with their
+//! credential helpers.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use base64::Engine as _;
 use oci_client::secrets::RegistryAuth;
 
 use crate::RegistryError;
+
+mod helper;
+
+pub use helper::HELPER_TIMEOUT;
 
 /// Credentials for one registry.
 ///
@@ -64,13 +71,16 @@ impl std::fmt::Debug for Credentials {
     }
 }
 
-/// Where credentials come from: explicit per-registry entries first, then a docker `config.json`.
+/// Where credentials come from: explicit per-registry entries first, then a docker `config.json`
+/// (its credential helpers, then its `auths`).
 ///
 /// ```
+/// # async fn f() -> Result<(), kots_registry::RegistryError> {
 /// use kots_registry::{Auth, Credentials};
 /// let auth = Auth::default().with("127.0.0.1:5000", Credentials::basic("u", "p"));
-/// assert_eq!(auth.for_registry("127.0.0.1:5000"), Credentials::basic("u", "p"));
-/// assert_eq!(auth.for_registry("other:5000"), Credentials::Anonymous);
+/// assert_eq!(auth.for_registry("127.0.0.1:5000").await?, Credentials::basic("u", "p"));
+/// assert_eq!(auth.for_registry("other:5000").await?, Credentials::Anonymous);
+/// # Ok(()) }
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct Auth {
@@ -85,43 +95,72 @@ impl Auth {
         self
     }
 
-    /// Fall back to the entries of a docker config file.
+    /// Fall back to a docker config file.
     pub fn with_docker_config(mut self, config: DockerConfig) -> Self {
         self.docker_config = Some(config);
         self
     }
 
-    /// The credentials to use for `registry`.
-    pub fn for_registry(&self, registry: &str) -> Credentials {
+    /// The credentials to use for `registry`; may run a docker credential helper
+    /// (see [`DockerConfig::resolve`]).
+    pub async fn for_registry(&self, registry: &str) -> Result<Credentials, RegistryError> {
         if let Some(c) = self.explicit.get(registry) {
-            return c.clone();
+            return Ok(c.clone());
         }
-        self.docker_config
-            .as_ref()
-            .and_then(|d| d.credentials(registry))
-            .unwrap_or_default()
+        match &self.docker_config {
+            Some(d) => Ok(d.resolve(registry).await?.unwrap_or_default()),
+            None => Ok(Credentials::Anonymous),
+        }
     }
 }
 
-/// The `auths` section of a docker `config.json` (`~/.docker/config.json`, or `$DOCKER_CONFIG/config.json`).
+/// A docker `config.json` (`~/.docker/config.json`, or `$DOCKER_CONFIG/config.json`): its `auths`
+/// entries and its credential helpers, used with Docker's precedence.
 ///
-/// Entries with `auth` (base64 `user:password`), `username`/`password`, or `registrytoken` are used.
-/// Credential helpers (`credsStore`, `credHelpers`) are not run.
+/// For a registry, the helper is `credHelpers[host]`, else `credsStore`; with one, Docker runs
+/// `docker-credential-<name> get` with the server URL on stdin (`https://index.docker.io/v1/` for
+/// Docker Hub, the `host[:port]` otherwise) and reads `{"ServerURL","Username","Secret"}`. Without
+/// a helper, the `auths` entry is used (`auth` as base64 `user:password`, `username`/`password`,
+/// or `registrytoken`). See [`DockerConfig::resolve`] for failures.
 ///
 /// ```
 /// use kots_registry::{Credentials, DockerConfig};
-/// let cfg = DockerConfig::parse(r#"{"auths":{"https://index.docker.io/v1/":{"auth":"dTpw"}}}"#).unwrap();
+/// let cfg = DockerConfig::parse(r#"{"auths":{"https://index.docker.io/v1/":{"auth":"dTpw"}},
+///     "credHelpers":{"gcr.io":"gcloud"}}"#).unwrap();
 /// assert_eq!(cfg.credentials("docker.io"), Some(Credentials::basic("u", "p")));
+/// assert_eq!(cfg.helper_for("gcr.io"), Some("gcloud"));
+/// assert_eq!(cfg.helper_for("docker.io"), None);
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct DockerConfig {
     auths: BTreeMap<String, Credentials>,
+    creds_store: Option<String>,
+    cred_helpers: BTreeMap<String, String>,
+    helper_timeout: Duration,
+    /// Helper answers by registry: each helper runs once per registry and config.
+    answers: Arc<Mutex<BTreeMap<String, Option<Credentials>>>>,
+}
+
+impl Default for DockerConfig {
+    fn default() -> Self {
+        DockerConfig {
+            auths: BTreeMap::new(),
+            creds_store: None,
+            cred_helpers: BTreeMap::new(),
+            helper_timeout: HELPER_TIMEOUT,
+            answers: Arc::default(),
+        }
+    }
 }
 
 #[derive(serde::Deserialize)]
 struct RawConfig {
     #[serde(default)]
     auths: BTreeMap<String, RawEntry>,
+    #[serde(default, rename = "credsStore")]
+    creds_store: Option<String>,
+    #[serde(default, rename = "credHelpers")]
+    cred_helpers: BTreeMap<String, String>,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -147,7 +186,23 @@ impl DockerConfig {
                 auths.insert(normalise_host(&key), c);
             }
         }
-        Ok(DockerConfig { auths })
+        Ok(DockerConfig {
+            auths,
+            // Docker treats an empty name as "no helper".
+            creds_store: raw.creds_store.filter(|s| !s.is_empty()),
+            cred_helpers: raw
+                .cred_helpers
+                .into_iter()
+                .map(|(host, helper)| (normalise_host(&host), helper))
+                .collect(),
+            ..DockerConfig::default()
+        })
+    }
+
+    /// Kill a credential helper that has not answered after `timeout` (default [`HELPER_TIMEOUT`]).
+    pub fn with_helper_timeout(mut self, timeout: Duration) -> Self {
+        self.helper_timeout = timeout;
+        self
     }
 
     /// Read a config file.
@@ -174,9 +229,69 @@ impl DockerConfig {
         Self::load(&path).map(Some)
     }
 
-    /// The credentials stored for `registry`, if any.
+    /// The credentials of the `auths` entry for `registry`, if any (no helper is run).
     pub fn credentials(&self, registry: &str) -> Option<Credentials> {
         self.auths.get(&normalise_host(registry)).cloned()
+    }
+
+    /// The credential helper Docker would run for `registry` (`credHelpers[host]`, else
+    /// `credsStore`), without its `docker-credential-` prefix.
+    pub fn helper_for(&self, registry: &str) -> Option<&str> {
+        match self.cred_helpers.get(&normalise_host(registry)) {
+            // An empty per-registry entry means "no helper" to Docker, even with a credsStore.
+            Some(helper) => Some(helper.as_str()).filter(|h| !h.is_empty()),
+            None => self.creds_store.as_deref(),
+        }
+    }
+
+    /// The credentials for `registry`, as Docker finds them:
+    ///
+    /// - no helper configured: the `auths` entry;
+    /// - the helper answers: its credentials (`None` when it says "credentials not found", which
+    ///   Docker treats as no credentials, ignoring `auths`);
+    /// - the helper program is not installed: the `auths` entry, else `None` — Docker ignores
+    ///   credential-store errors when pulling, so a config with `"credsStore": "desktop"` copied to a
+    ///   machine without that helper still pulls public images;
+    /// - the helper is installed but fails, outlives the timeout, answers something that is not
+    ///   credentials, or answers an identity token (`Username` `<token>`, which needs an OAuth2
+    ///   refresh-token exchange this client does not do): [`RegistryError::CredentialHelper`],
+    ///   naming the helper.
+    ///
+    /// Answers are cached per registry for the life of this config (and its clones).
+    pub async fn resolve(&self, registry: &str) -> Result<Option<Credentials>, RegistryError> {
+        let Some(name) = self.helper_for(registry) else {
+            return Ok(self.credentials(registry));
+        };
+        let key = normalise_host(registry);
+        if let Some(answer) = self.answers.lock().ok().and_then(|a| a.get(&key).cloned()) {
+            return Ok(answer);
+        }
+        let program = format!("docker-credential-{name}");
+        let server_url = if key == "docker.io" {
+            helper::DOCKER_HUB_SERVER.to_string()
+        } else {
+            registry.to_string()
+        };
+        let (run_program, timeout) = (program.clone(), self.helper_timeout);
+        let outcome =
+            tokio::task::spawn_blocking(move || helper::get(&run_program, &server_url, timeout))
+                .await
+                .unwrap_or_else(|e| Err(helper::Failure::Failed(format!("did not finish: {e}"))));
+        let answer = match outcome {
+            Ok(answer) => answer,
+            Err(helper::Failure::Missing) => self.credentials(registry),
+            Err(helper::Failure::Failed(reason)) => {
+                return Err(RegistryError::CredentialHelper {
+                    helper: program,
+                    registry: registry.to_string(),
+                    reason,
+                })
+            }
+        };
+        if let Ok(mut answers) = self.answers.lock() {
+            answers.insert(key, answer.clone());
+        }
+        Ok(answer)
     }
 }
 

@@ -145,7 +145,7 @@ impl Registry {
             }
         })?;
         for image in images {
-            let creds = self.opts.auth.for_registry(image.registry());
+            let creds = self.opts.auth.for_registry(image.registry()).await?;
             client
                 .store_auth_if_needed(image.resolved_registry(), &creds.to_oci())
                 .await;

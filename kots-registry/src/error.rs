@@ -141,6 +141,17 @@ pub enum RegistryError {
         /// What is wrong.
         reason: String,
     },
+    /// A docker credential helper (`credsStore` / `credHelpers` of a config.json) failed, timed out
+    /// or answered something that is not credentials.
+    #[error("registry {registry}: credential helper {helper}: {reason}")]
+    CredentialHelper {
+        /// The program run, `docker-credential-<name>`.
+        helper: String,
+        /// The registry host the credentials were asked for.
+        registry: String,
+        /// What went wrong (exit status and the helper's message, or the timeout).
+        reason: String,
+    },
     /// The caller cancelled the operation.
     #[error("operation cancelled")]
     Cancelled,

@@ -30,7 +30,7 @@ mod progress;
 mod reference;
 mod transfer;
 
-pub use auth::{Auth, Credentials, DockerConfig};
+pub use auth::{Auth, Credentials, DockerConfig, HELPER_TIMEOUT};
 pub use client::{Registry, RegistryOptions};
 pub use error::RegistryError;
 pub use layout::REF_NAME;

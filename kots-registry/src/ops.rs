@@ -33,7 +33,12 @@ impl Registry {
     /// The digest of the manifest (or index) `image` points to: a tag resolved to `sha256:…` for pinning.
     pub async fn digest(&self, image: &ImageRef, cancel: &Cancel) -> Result<String, RegistryError> {
         let client = self.connect(&[image]).await?;
-        let auth = self.opts.auth.for_registry(image.registry()).to_oci();
+        let auth = self
+            .opts
+            .auth
+            .for_registry(image.registry())
+            .await?
+            .to_oci();
         self.retry("digest", &Tracker::new(None), cancel, || async {
             client
                 .fetch_manifest_digest(image.oci(), &auth)
@@ -111,7 +116,12 @@ impl Registry {
         cancel: &Cancel,
     ) -> Result<Vec<String>, RegistryError> {
         let client = self.connect(&[repository]).await?;
-        let auth = self.opts.auth.for_registry(repository.registry()).to_oci();
+        let auth = self
+            .opts
+            .auth
+            .for_registry(repository.registry())
+            .await?
+            .to_oci();
         let mut tags: Vec<String> = Vec::new();
         loop {
             let last = tags.last().cloned();

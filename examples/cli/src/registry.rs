@@ -102,7 +102,8 @@ pub struct Connection {
     /// A bearer token for one registry: `HOST[:PORT]=TOKEN` (repeatable).
     #[arg(long, value_name = "HOST=TOKEN")]
     bearer: Vec<String>,
-    /// Docker config file with `auths` (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json).
+    /// Docker config file: its `credHelpers`/`credsStore` credential helpers, then `auths`
+    /// (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json).
     #[arg(long, value_name = "PATH")]
     docker_config: Option<PathBuf>,
     /// Extra CA certificates (PEM) to trust.

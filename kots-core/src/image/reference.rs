@@ -6,6 +6,12 @@
 //! `splitDockerDomain` for the `docker.io` / `library/` defaults, the 255-character limit on the
 //! whole name, and digests validated as go-digest does (sha256, sha384 and sha512 registered, as
 //! in a KOTS binary). Error messages are Go's, word for word ([`ReferenceError::go_message`]).
+//!
+//! One addition from `github.com/distribution/reference` v0.6.0, the package KOTS's `go.mod` pins:
+//! a domain may be a bracketed IPv6 address with an optional port (`[::1]:5000/app`,
+//! `[2001:db8::1]/org/app`), hex digits (either case) and colons only — zones (`[fe80::1%eth0]`),
+//! embedded IPv4 and unbracketed addresses are invalid. Such a domain is never Docker Hub, so its
+//! familiar form is the full name. Debian's 2.8 rejects these inputs.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -130,7 +136,11 @@ fn grammar() -> &'static Grammar {
         let separator = "(?:[._]|__|[-]*)";
         let name_component = format!("{alpha_numeric}(?:(?:{separator}{alpha_numeric})+)?");
         let domain_component = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
-        let domain = format!("{domain_component}(?:(?:\\.{domain_component})+)?(?::[0-9]+)?");
+        // distribution/reference v0.6 (KOTS's go.mod) also accepts a bracketed IPv6 host: hex
+        // digits and colons only, so no zone (`%eth0`) and no embedded IPv4 (`::1.2.3.4`).
+        let ipv6 = "\\[[a-fA-F0-9:]+\\]";
+        let host = format!("(?:{domain_component}(?:(?:\\.{domain_component})+)?|{ipv6})");
+        let domain = format!("{host}(?::[0-9]+)?");
         let tag = "[0-9A-Za-z_][0-9A-Za-z_.-]{0,127}";
         let digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][[:xdigit:]]{32,}";
         let path = format!("{name_component}(?:(?:/{name_component})+)?");

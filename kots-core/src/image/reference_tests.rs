@@ -141,3 +141,179 @@ fn tag_limit_and_unicode() {
     );
     assert_eq!(go_error("a:é"), "invalid reference format");
 }
+
+/// Bracketed IPv6 hosts, as `github.com/distribution/reference` v0.6.0 (KOTS's `go.mod`) parses
+/// them: the cases of its `TestReferenceParse`, `TestValidateReferenceName`,
+/// `TestValidateRemoteName` and `TestDomainRegexp`. Debian's 2.8 (the Go oracle) has no IPv6, so
+/// these are checked here instead of against the oracle.
+#[test]
+fn ipv6_hosts() {
+    // (input, normalized, familiar, domain, path, tag)
+    let ffff = format!("sha256:{}", "f".repeat(64));
+    let valid = [
+        (
+            "[2001:db8::1]/repo",
+            "[2001:db8::1]/repo:latest",
+            "[2001:db8::1]/repo",
+            "[2001:db8::1]",
+            "repo",
+            "latest",
+        ),
+        (
+            "[2001:db8:1:2:3:4:5:6]/repo:tag",
+            "[2001:db8:1:2:3:4:5:6]/repo:tag",
+            "[2001:db8:1:2:3:4:5:6]/repo:tag",
+            "[2001:db8:1:2:3:4:5:6]",
+            "repo",
+            "tag",
+        ),
+        (
+            "[2001:db8::1]:5000/repo",
+            "[2001:db8::1]:5000/repo:latest",
+            "[2001:db8::1]:5000/repo",
+            "[2001:db8::1]:5000",
+            "repo",
+            "latest",
+        ),
+        (
+            "[2001:db8::1]:5000/repo:tag",
+            "[2001:db8::1]:5000/repo:tag",
+            "[2001:db8::1]:5000/repo:tag",
+            "[2001:db8::1]:5000",
+            "repo",
+            "tag",
+        ),
+        (
+            "[2001:db8::]:5000/repo",
+            "[2001:db8::]:5000/repo:latest",
+            "[2001:db8::]:5000/repo",
+            "[2001:db8::]:5000",
+            "repo",
+            "latest",
+        ),
+        (
+            "[::1]:5000/repo",
+            "[::1]:5000/repo:latest",
+            "[::1]:5000/repo",
+            "[::1]:5000",
+            "repo",
+            "latest",
+        ),
+        (
+            "[::1]/app",
+            "[::1]/app:latest",
+            "[::1]/app",
+            "[::1]",
+            "app",
+            "latest",
+        ),
+        (
+            "[fc00::1]:5000/docker/docker",
+            "[fc00::1]:5000/docker/docker:latest",
+            "[fc00::1]:5000/docker/docker",
+            "[fc00::1]:5000",
+            "docker/docker",
+            "latest",
+        ),
+        (
+            "[fc00:1:2:3:4:5:6:7]:5000/library/debian",
+            "[fc00:1:2:3:4:5:6:7]:5000/library/debian:latest",
+            "[fc00:1:2:3:4:5:6:7]:5000/library/debian",
+            "[fc00:1:2:3:4:5:6:7]:5000",
+            "library/debian",
+            "latest",
+        ),
+        (
+            "[2001:0db8:85a3:0000:0000:8a2e:0370:7334]:443/org/app:1",
+            "[2001:0db8:85a3:0000:0000:8a2e:0370:7334]:443/org/app:1",
+            "[2001:0db8:85a3:0000:0000:8a2e:0370:7334]:443/org/app:1",
+            "[2001:0db8:85a3:0000:0000:8a2e:0370:7334]:443",
+            "org/app",
+            "1",
+        ),
+        // Upper-case hex is allowed (the host is not part of the lower-case rule) and kept as written.
+        (
+            "[2001:DB8::1]/foo",
+            "[2001:DB8::1]/foo:latest",
+            "[2001:DB8::1]/foo",
+            "[2001:DB8::1]",
+            "foo",
+            "latest",
+        ),
+        // The grammar checks the characters, not the address: Go also accepts these.
+        (
+            "[fd00123123123]:5000/x",
+            "[fd00123123123]:5000/x:latest",
+            "[fd00123123123]:5000/x",
+            "[fd00123123123]:5000",
+            "x",
+            "latest",
+        ),
+        (
+            "[:]:1/x",
+            "[:]:1/x:latest",
+            "[:]:1/x",
+            "[:]:1",
+            "x",
+            "latest",
+        ),
+    ];
+    for (input, normalized, familiar, domain, path, tag) in valid {
+        let r = ReferenceReport::of(input);
+        assert_eq!(r.error, None, "{input}");
+        assert_eq!(r.normalized.as_deref(), Some(normalized), "{input}");
+        assert_eq!(r.familiar.as_deref(), Some(familiar), "{input}");
+        assert_eq!(r.domain.as_deref(), Some(domain), "{input}");
+        assert_eq!(r.path.as_deref(), Some(path), "{input}");
+        assert_eq!(r.tag.as_deref(), Some(tag), "{input}");
+    }
+    let pinned = ReferenceReport::of(&format!("[2001:db8::1]:5000/repo:tag@{ffff}"));
+    assert_eq!(
+        (
+            pinned.domain.as_deref(),
+            pinned.tag.as_deref(),
+            pinned.digest.as_deref()
+        ),
+        (Some("[2001:db8::1]:5000"), Some("tag"), Some(&*ffff))
+    );
+    let docker_ref = Reference::parse_docker_ref(&format!("[::1]:5000/repo:tag@{ffff}")).unwrap();
+    assert_eq!(docker_ref.to_string(), format!("[::1]:5000/repo@{ffff}"));
+    assert_eq!(
+        Reference::parse("[::1]:5000/a/b").unwrap().domain(),
+        "[::1]:5000"
+    );
+
+    let invalid = [
+        "[2001:db8::1]",
+        "[2001:db8::1]:5000",
+        "[2001:db8::1]:tag",
+        "[fc00::1]",
+        "[fe80::1%eth0]:5000/repo",
+        "[fe80::1%25eth0]:5000/app",
+        "[fe80::1%@invalidzone]:5000/repo",
+        "[2001:db8:3:4::192.0.2.33]:5000/debian",
+        "[fd00:1:2::3]75050/x",
+        "[fd00:1:2::3]::75050/x",
+        "fd00:1:2::3:75050/x",
+        "::1/x",
+        "[]/x",
+        "[::1/x",
+        "::1]/x",
+        "[g::1]/x",
+        "[::1]:/x",
+        "[::1]:5000/App",
+        // No `:` or `.` in the first component: not a domain, and `[` is not a path character.
+        "[a]/x",
+    ];
+    for input in invalid {
+        let err = Reference::parse_normalized(input).unwrap_err();
+        assert!(
+            err.go_message().starts_with("invalid reference format"),
+            "{input}: {err}"
+        );
+    }
+    assert_eq!(
+        go_error("[::1]:5000/App"),
+        "invalid reference format: repository name must be lowercase"
+    );
+}

@@ -366,3 +366,30 @@ fn taganddigest_rewrite_kustomization_images() {
     .collect();
     assert_eq!(list, want);
 }
+
+/// A private registry on a bracketed IPv6 host (`--registry [::1]:5000/ns`): the host is split at
+/// the first `/` and kept as written, and the rewritten references parse back with that domain.
+#[test]
+fn ipv6_registry_host() {
+    let registry = Registry::parse("[::1]:5000/ns");
+    assert_eq!(
+        (registry.endpoint.as_str(), registry.namespace.as_str()),
+        ("[::1]:5000", "ns")
+    );
+    let dest = registry.dest_image("quay.io/org/app:1").unwrap();
+    assert_eq!(dest, "[::1]:5000/ns/app:1");
+    assert_eq!(
+        Reference::parse_normalized(&dest).unwrap().domain(),
+        "[::1]:5000"
+    );
+    let entries = registry.kustomize_images("nginx").unwrap();
+    assert_eq!(entries[0].new_name, "[::1]:5000/ns/nginx");
+    assert_eq!(entries[0].new_tag, "latest");
+    // An image already on an IPv6 registry moves like any other.
+    assert_eq!(
+        Registry::parse("[2001:db8::1]")
+            .dest_image("[::1]:5000/a/b@sha256:e6693c20186f837fc393390135d8a598a96a833917917789d63766cab6c59582")
+            .unwrap(),
+        "[2001:db8::1]/b@sha256:e6693c20186f837fc393390135d8a598a96a833917917789d63766cab6c59582"
+    );
+}
