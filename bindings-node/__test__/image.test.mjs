@@ -51,7 +51,7 @@ test('parseImageReference normalises like Docker', () => {
 test('invalid references throw KOTS_IMAGE_INVALID_REFERENCE with Go\'s message', () => {
   assert.throws(
     () => kots.parseImageReference('Nginx'),
-    (err) => err.code === 'KOTS_IMAGE_INVALID_REFERENCE' && /repository name must be lowercase/.test(err.message)
+    (err) => err.code === 'KOTS_IMAGE_INVALID_REFERENCE' && /repository name \(library\/Nginx\) must be lowercase/.test(err.message)
   )
   assert.throws(
     () => kots.parseImageReference('a'.repeat(64)),

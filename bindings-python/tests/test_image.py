@@ -62,7 +62,9 @@ def test_invalid_reference_raises_image_error_with_go_message():
     with pytest.raises(kots.ImageError) as info:
         kots.parse_image_reference("Nginx:1")
     assert isinstance(info.value, kots.KotsError)
-    assert info.value.go_message == "invalid reference format: repository name must be lowercase"
+    assert info.value.go_message == (
+        "invalid reference format: repository name (library/Nginx) must be lowercase"
+    )
     assert info.value.input == "Nginx:1"
     with pytest.raises(kots.ImageError) as info:
         kots.parse_image_reference("nginx@sha256:abc" + "0" * 60)

@@ -1,17 +1,23 @@
 //! Docker image references, parsed and normalised as Docker's `reference` package does.
 //!
-//! The grammar and normalisation follow `github.com/docker/distribution/reference` v2.8 (the
-//! version Debian ships, and the rules of the `go.podman.io/image/v5/docker/reference` fork KOTS's
-//! rewriting code calls): regular expressions with Go's leftmost-first capture semantics,
-//! `splitDockerDomain` for the `docker.io` / `library/` defaults, the 255-character limit on the
-//! whole name, and digests validated as go-digest does (sha256, sha384 and sha512 registered, as
-//! in a KOTS binary). Error messages are Go's, word for word ([`ReferenceError::go_message`]).
+//! The grammar and normalisation follow `github.com/distribution/reference` v0.6.0, the package
+//! KOTS's `go.mod` pins: regular expressions with Go's leftmost-first capture semantics,
+//! `splitDockerDomain` for the `docker.io` / `library/` defaults, and digests validated as
+//! go-digest does (sha256, sha384 and sha512 registered, as in a KOTS binary). Error messages are
+//! Go's, word for word ([`ReferenceError::go_message`]).
 //!
-//! One addition from `github.com/distribution/reference` v0.6.0, the package KOTS's `go.mod` pins:
-//! a domain may be a bracketed IPv6 address with an optional port (`[::1]:5000/app`,
-//! `[2001:db8::1]/org/app`), hex digits (either case) and colons only — zones (`[fe80::1%eth0]`),
-//! embedded IPv4 and unbracketed addresses are invalid. Such a domain is never Docker Hub, so its
-//! familiar form is the full name. Debian's 2.8 rejects these inputs.
+//! v0.6.0 differs from `github.com/docker/distribution/reference` 2.8 (Debian's
+//! golang-github-docker-distribution-dev, the Go oracle of the conformance tests) in four ways,
+//! all followed here:
+//! - a domain may be a bracketed IPv6 address with an optional port (`[::1]:5000/app`,
+//!   `[2001:db8::1]/org/app`), hex digits (either case) and colons only — zones
+//!   (`[fe80::1%eth0]`), embedded IPv4 and unbracketed addresses are invalid. Such a domain is
+//!   never Docker Hub, so its familiar form is the full name;
+//! - a first component that is not all lower case is a domain (`Foo/bar` has the domain `Foo`
+//!   and the path `bar`; 2.8 rejects it as upper case), since a path may not hold upper case;
+//! - the upper-case error names the repository (`invalid reference format: repository name
+//!   (library/Nginx) must be lowercase`);
+//! - the 255-character limit applies to the path alone, not to domain and path.
 
 use std::fmt;
 use std::sync::OnceLock;
@@ -26,7 +32,8 @@ pub const LEGACY_DEFAULT_DOMAIN: &str = "index.docker.io";
 pub const OFFICIAL_REPO_NAME: &str = "library";
 /// The tag [`Reference::tag_name_only`] adds.
 pub const DEFAULT_TAG: &str = "latest";
-/// Longest name (domain and path) a reference may have.
+/// Longest path (the name without its domain) a reference may have (Go's
+/// `RepositoryNameTotalLengthMax`).
 pub const NAME_TOTAL_LENGTH_MAX: usize = 255;
 
 /// Why a string is not a valid image reference. [`ReferenceError::go_message`] is the text Docker's
@@ -36,17 +43,19 @@ pub enum ReferenceError {
     /// The string does not match the reference grammar.
     #[error("image reference {input:?}: invalid reference format")]
     InvalidFormat { input: String },
-    /// The repository part (before any `:`) holds upper-case letters.
-    #[error(
-        "image reference {input:?}: invalid reference format: repository name must be lowercase"
-    )]
-    RepositoryUppercase { input: String },
+    /// The repository part (after the domain, before any `:`, with `library/` added for an
+    /// official image) holds upper-case letters; `remote` is that part.
+    #[error("image reference {input:?}: invalid reference format: repository name ({remote}) must be lowercase")]
+    RepositoryUppercase { input: String, remote: String },
     /// The string would be valid if it were lower case (found after normalisation).
     #[error("image reference {input:?}: repository name must be lowercase")]
     NameContainsUppercase { input: String },
-    /// The name (domain and path) is longer than [`NAME_TOTAL_LENGTH_MAX`].
-    #[error("image reference {input:?}: repository name must not be more than 255 characters (it has {length})")]
+    /// The path (the name without its domain) is longer than [`NAME_TOTAL_LENGTH_MAX`].
+    #[error("image reference {input:?}: repository name must not be more than 255 characters (its path has {length})")]
     NameTooLong { input: String, length: usize },
+    /// The string is empty ([`Reference::parse`] only: a normalised name always has a domain).
+    #[error("image reference {input:?}: repository name must have at least one component")]
+    NameEmpty { input: String },
     /// The whole string is 64 hexadecimal digits: an image id, not a name.
     #[error("image reference {input:?}: invalid repository name, cannot specify 64-byte hexadecimal strings")]
     HexIdentifier { input: String },
@@ -66,8 +75,8 @@ impl ReferenceError {
     pub fn go_message(&self) -> String {
         match self {
             ReferenceError::InvalidFormat { .. } => "invalid reference format".into(),
-            ReferenceError::RepositoryUppercase { .. } => {
-                "invalid reference format: repository name must be lowercase".into()
+            ReferenceError::RepositoryUppercase { remote, .. } => {
+                format!("invalid reference format: repository name ({remote}) must be lowercase")
             }
             ReferenceError::NameContainsUppercase { .. } => {
                 "repository name must be lowercase".into()
@@ -81,6 +90,9 @@ impl ReferenceError {
             ReferenceError::DigestFormat { .. } => "invalid checksum digest format".into(),
             ReferenceError::DigestLength { .. } => "invalid checksum digest length".into(),
             ReferenceError::DigestUnsupported { .. } => "unsupported digest algorithm".into(),
+            ReferenceError::NameEmpty { .. } => {
+                "repository name must have at least one component".into()
+            }
         }
     }
 
@@ -88,8 +100,9 @@ impl ReferenceError {
     pub fn input(&self) -> &str {
         match self {
             ReferenceError::InvalidFormat { input }
-            | ReferenceError::RepositoryUppercase { input }
+            | ReferenceError::RepositoryUppercase { input, .. }
             | ReferenceError::NameContainsUppercase { input }
+            | ReferenceError::NameEmpty { input }
             | ReferenceError::NameTooLong { input, .. }
             | ReferenceError::HexIdentifier { input }
             | ReferenceError::DigestFormat { input, .. }
@@ -167,9 +180,10 @@ impl Reference {
         }
         let (domain, remainder) = split_docker_domain(input);
         let remote = remainder.split(':').next().unwrap_or_default();
-        if go_to_lower(remote) != remote {
+        if !is_go_lower(remote) {
             return Err(ReferenceError::RepositoryUppercase {
                 input: input.into(),
+                remote: remote.into(),
             });
         }
         Reference::parse_with_input(&format!("{domain}/{remainder}"), input)
@@ -203,20 +217,23 @@ impl Reference {
     fn parse_with_input(text: &str, input: &str) -> Result<Reference, ReferenceError> {
         let grammar = grammar();
         if !grammar.reference.is_match(text) {
-            // Go checks the empty string first (ErrNameEmpty is unreachable through
-            // ParseNormalizedNamed, which always prefixes a domain).
+            // Go checks the empty string first (unreachable through ParseNormalizedNamed, which
+            // always prefixes a domain).
+            if text.is_empty() {
+                return Err(ReferenceError::NameEmpty {
+                    input: input.into(),
+                });
+            }
             let lowered = go_to_lower(text);
-            return Err(
-                if !text.is_empty() && grammar.reference.is_match(&lowered) {
-                    ReferenceError::NameContainsUppercase {
-                        input: input.into(),
-                    }
-                } else {
-                    ReferenceError::InvalidFormat {
-                        input: input.into(),
-                    }
-                },
-            );
+            return Err(if grammar.reference.is_match(&lowered) {
+                ReferenceError::NameContainsUppercase {
+                    input: input.into(),
+                }
+            } else {
+                ReferenceError::InvalidFormat {
+                    input: input.into(),
+                }
+            });
         }
         let (rest, digest) = match text.split_once('@') {
             Some((rest, digest)) => (rest, Some(digest)),
@@ -226,12 +243,6 @@ impl Reference {
             Some(i) if !rest[i..].contains('/') => (&rest[..i], Some(&rest[i + 1..])),
             _ => (rest, None),
         };
-        if name.len() > NAME_TOTAL_LENGTH_MAX {
-            return Err(ReferenceError::NameTooLong {
-                input: input.into(),
-                length: name.len(),
-            });
-        }
         let (domain, path) = match name.split_once('/') {
             Some((first, path))
                 if grammar.domain.is_match(first) && grammar.path.is_match(path) =>
@@ -240,6 +251,14 @@ impl Reference {
             }
             _ => ("", name),
         };
+        // v0.6.0 limits the path only (2.8 limited domain and path together), and checks it
+        // before the digest.
+        if path.len() > NAME_TOTAL_LENGTH_MAX {
+            return Err(ReferenceError::NameTooLong {
+                input: input.into(),
+                length: path.len(),
+            });
+        }
         let digest = match digest {
             Some(d) => Some(validate_digest(d, input)?),
             None => None,
@@ -379,7 +398,7 @@ impl ReferenceReport {
     /// assert_eq!(r.normalized.as_deref(), Some("docker.io/library/redis:latest"));
     /// assert_eq!(r.familiar.as_deref(), Some("redis"));
     /// assert_eq!(ReferenceReport::of("Redis").error.as_deref(),
-    ///            Some("invalid reference format: repository name must be lowercase"));
+    ///            Some("invalid reference format: repository name (library/Redis) must be lowercase"));
     /// ```
     pub fn of(input: &str) -> ReferenceReport {
         let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
@@ -406,20 +425,25 @@ impl ReferenceReport {
     }
 }
 
-/// `splitDockerDomain`: the first `/`-component is a domain when it holds `.` or `:` or is
-/// `localhost`; otherwise the domain is `docker.io`.
+/// v0.6.0's `splitDockerDomain`: a single component is an official Docker Hub image; otherwise
+/// the first `/`-component is a domain when it is `localhost`, holds `.` or `:`, or is not all
+/// lower case (a path may not hold upper case; 2.8 left such a component in the path), and
+/// `index.docker.io` becomes `docker.io`. Anything else is a Docker Hub path.
 fn split_docker_domain(name: &str) -> (&str, String) {
-    let (mut domain, remainder) = match name.split_once('/') {
-        Some((first, rest)) if first.contains(['.', ':']) || first == "localhost" => (first, rest),
-        _ => (DEFAULT_DOMAIN, name),
+    let Some((first, rest)) = name.split_once('/') else {
+        return (DEFAULT_DOMAIN, format!("{OFFICIAL_REPO_NAME}/{name}"));
     };
-    if domain == LEGACY_DEFAULT_DOMAIN {
-        domain = DEFAULT_DOMAIN;
+    let (domain, remote) = if first == LEGACY_DEFAULT_DOMAIN {
+        (DEFAULT_DOMAIN, rest)
+    } else if first == "localhost" || first.contains(['.', ':']) || !is_go_lower(first) {
+        (first, rest)
+    } else {
+        (DEFAULT_DOMAIN, name)
+    };
+    if domain == DEFAULT_DOMAIN && !remote.contains('/') {
+        return (domain, format!("{OFFICIAL_REPO_NAME}/{remote}"));
     }
-    if domain == DEFAULT_DOMAIN && !remainder.contains('/') {
-        return (domain, format!("{OFFICIAL_REPO_NAME}/{remainder}"));
-    }
-    (domain, remainder.to_string())
+    (domain, remote.to_string())
 }
 
 /// go-digest's `Parse`/`Validate` for a string the reference grammar already accepted, with the
@@ -461,6 +485,11 @@ fn validate_digest(digest: &str, input: &str) -> Result<String, ReferenceError> 
         });
     }
     Ok(digest.into())
+}
+
+/// Go's `strings.ToLower(s) == s`.
+fn is_go_lower(s: &str) -> bool {
+    go_to_lower(s) == s
 }
 
 /// Go's `strings.ToLower`: per-character simple case mapping. Rust's full mapping differs only for

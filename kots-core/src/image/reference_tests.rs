@@ -86,15 +86,11 @@ fn errors_match_go() {
     assert_eq!(go_error(""), "invalid reference format");
     assert_eq!(
         go_error("Nginx"),
-        "invalid reference format: repository name must be lowercase"
-    );
-    assert_eq!(
-        go_error("Org/app"),
-        "invalid reference format: repository name must be lowercase"
+        "invalid reference format: repository name (library/Nginx) must be lowercase"
     );
     assert_eq!(
         go_error("example.com/Org/app"),
-        "invalid reference format: repository name must be lowercase"
+        "invalid reference format: repository name (Org/app) must be lowercase"
     );
     assert_eq!(go_error("nginx:"), "invalid reference format");
     assert_eq!(go_error("nginx@sha256:abc"), "invalid reference format");
@@ -118,15 +114,207 @@ fn errors_match_go() {
     assert!(Reference::parse_normalized(&format!("a@sha512:{}", "a".repeat(128))).is_ok());
 }
 
+/// v0.6.0's `ParseNormalizedNamed` takes a first component that is not all lower case as a
+/// domain (2.8 kept it in the path and rejected it as upper case): the cases of its
+/// `TestValidateReferenceName` and `TestParseRepositoryInfo`, and their consequences.
 #[test]
-fn length_limit_counts_the_domain() {
-    // 2.8: the limit applies to domain + path.
-    let path = "a".repeat(NAME_TOTAL_LENGTH_MAX - "docker.io/library/".len());
-    assert!(Reference::parse_normalized(&path).is_ok());
-    let err = Reference::parse_normalized(&format!("{path}a")).unwrap_err();
+fn upper_case_first_component_is_a_domain() {
+    // (input, normalized, familiar, domain, path)
+    let valid = [
+        ("Foo/bar", "Foo/bar:latest", "Foo/bar", "Foo", "bar"),
+        ("FOO/bar", "FOO/bar:latest", "FOO/bar", "FOO", "bar"),
+        (
+            "Docker/docker",
+            "Docker/docker:latest",
+            "Docker/docker",
+            "Docker",
+            "docker",
+        ),
+        (
+            "DOCKER/docker",
+            "DOCKER/docker:latest",
+            "DOCKER/docker",
+            "DOCKER",
+            "docker",
+        ),
+        (
+            "LOCALDOMAIN/fooo",
+            "LOCALDOMAIN/fooo:latest",
+            "LOCALDOMAIN/fooo",
+            "LOCALDOMAIN",
+            "fooo",
+        ),
+        (
+            "LOCALDOMAIN/fooo/bar",
+            "LOCALDOMAIN/fooo/bar:latest",
+            "LOCALDOMAIN/fooo/bar",
+            "LOCALDOMAIN",
+            "fooo/bar",
+        ),
+        (
+            "LOCALDOMAIN/library/debian",
+            "LOCALDOMAIN/library/debian:latest",
+            "LOCALDOMAIN/library/debian",
+            "LOCALDOMAIN",
+            "library/debian",
+        ),
+        // Not `localhost`, so not special, but a domain all the same; no `library/` is added.
+        (
+            "LOCALHOST/app",
+            "LOCALHOST/app:latest",
+            "LOCALHOST/app",
+            "LOCALHOST",
+            "app",
+        ),
+        // The case v0.6.0's TestReferenceParse marks FIXME: accepted, with a domain.
+        (
+            "Uppercase/lowercase:tag",
+            "Uppercase/lowercase:tag",
+            "Uppercase/lowercase:tag",
+            "Uppercase",
+            "lowercase",
+        ),
+        ("A-b/c:V1", "A-b/c:V1", "A-b/c:V1", "A-b", "c"),
+    ];
+    for (input, normalized, familiar, domain, path) in valid {
+        let r = ReferenceReport::of(input);
+        assert_eq!(r.error, None, "{input}");
+        assert_eq!(r.normalized.as_deref(), Some(normalized), "{input}");
+        assert_eq!(r.familiar.as_deref(), Some(familiar), "{input}");
+        assert_eq!(r.domain.as_deref(), Some(domain), "{input}");
+        assert_eq!(r.path.as_deref(), Some(path), "{input}");
+    }
+    assert_eq!(
+        Reference::parse_docker_ref(&format!("Foo/bar:1@{DIGEST}"))
+            .unwrap()
+            .to_string(),
+        format!("Foo/bar@{DIGEST}")
+    );
+    // The rest of the name is still checked for upper case, and named in the error.
+    assert_eq!(
+        go_error("Foo/Bar"),
+        "invalid reference format: repository name (Bar) must be lowercase"
+    );
+    assert_eq!(
+        go_error("Foo/FarB"),
+        "invalid reference format: repository name (FarB) must be lowercase"
+    );
+    // A component that lower-cases to a valid domain but is not one (`_`, non-ASCII) fails the
+    // grammar: Parse's "must be lowercase" when the lower-cased string would parse, else the
+    // plain format error.
+    for input in ["Foo_x/bar", "\u{130}stanbul/x", "\u{212A}/bar"] {
+        assert_eq!(
+            go_error(input),
+            "repository name must be lowercase",
+            "{input}"
+        );
+    }
+    assert_eq!(go_error("\u{c9}/bar"), "invalid reference format");
+    // A lower-case first component without `.`, `:` or `localhost` stays in the Docker Hub path.
+    assert_eq!(
+        go_error("a/B/c"),
+        "invalid reference format: repository name (a/B/c) must be lowercase"
+    );
+}
+
+/// v0.6.0's upper-case error names the remote name: the text after the domain up to the first
+/// `:`, with `library/` added for single-component Docker Hub names (2.8 had no name in it).
+#[test]
+fn upper_case_error_names_the_repository() {
+    let d = &DIGEST["sha256:".len()..];
+    let cases = [
+        ("Nginx", "library/Nginx"),
+        ("Uppercase:tag", "library/Uppercase"),
+        ("docker.io/Nginx:1", "library/Nginx"),
+        ("index.docker.io/Nginx", "library/Nginx"),
+        ("docker.io/docker/Docker", "docker/Docker"),
+        ("org/App:tag", "org/App"),
+        ("localhost/App", "App"),
+        ("test:5000/Uppercase/lowercase:tag", "Uppercase/lowercase"),
+        ("[::1]:5000/App", "App"),
+        (&*format!("app@SHA256:{d}"), "library/app@SHA256"),
+        ("K", "library/K"),
+    ];
+    for (input, remote) in cases {
+        let err = Reference::parse_normalized(input).unwrap_err();
+        assert_eq!(
+            err,
+            ReferenceError::RepositoryUppercase {
+                input: input.into(),
+                remote: remote.into()
+            },
+            "{input}"
+        );
+        assert_eq!(
+            err.go_message(),
+            format!("invalid reference format: repository name ({remote}) must be lowercase")
+        );
+    }
+}
+
+/// v0.6.0 limits the path to 255 characters, not domain and path together as 2.8 did: the
+/// cases of its `TestReferenceParse`, `TestWithNameFailure` and `TestValidateRemoteName`.
+#[test]
+fn length_limit_counts_the_path() {
+    let too_long = "repository name must not be more than 255 characters";
+    let a = |n: usize| "a".repeat(n);
+    // Parse: "domain" is a valid domain, so the path is the 256 `a`s.
+    let err = Reference::parse(&format!("domain/{}:tag", a(256))).unwrap_err();
+    assert_eq!(err.go_message(), too_long);
+    assert_eq!(
+        err,
+        ReferenceError::NameTooLong {
+            input: format!("domain/{}:tag", a(256)),
+            length: 256
+        }
+    );
+    let r = Reference::parse(&format!("example.com/{}:tag", a(255))).unwrap();
+    assert_eq!((r.domain(), r.path().len()), ("example.com", 255));
+    // 2.8's own too-long case: the domain `a` leaves a path of 255.
+    let r = Reference::parse(&format!("{}a:tag", "a/".repeat(128))).unwrap();
+    assert_eq!(
+        (r.domain(), r.path().len(), r.tag()),
+        ("a", 255, Some("tag"))
+    );
+    assert_eq!(
+        Reference::parse(&format!("example.com/{}", a(256)))
+            .unwrap_err()
+            .go_message(),
+        too_long
+    );
+
+    // Normalised: `library/` counts, `docker.io/` does not.
+    let path_of = |s: &str| Reference::parse_normalized(s).map(|r| r.path().len());
+    assert_eq!(path_of(&a(247)), Ok(255));
+    assert_eq!(path_of(&format!("org/{}", a(251))), Ok(255));
+    assert_eq!(path_of(&format!("example.com/{}", a(255))), Ok(255));
+    for input in [
+        a(248),
+        format!("org/{}", a(252)),
+        format!("example.com:5000/{}", a(256)),
+        format!("{}x/docker", "this_is_not_a_valid_namespace_".repeat(9)),
+    ] {
+        let err = Reference::parse_normalized(&input).unwrap_err();
+        assert_eq!(err.go_message(), too_long, "{input}");
+    }
+    // A path that does not start with a valid domain is counted whole.
+    assert_eq!(go_error(&format!("a_b.com/{}", a(248))), too_long);
+    // The limit is checked before the digest.
+    let md5 = format!("@md5:{}", "0".repeat(32));
+    assert_eq!(go_error(&format!("example.com/{}{md5}", a(256))), too_long);
+    assert_eq!(
+        go_error(&format!("example.com/{}{md5}", a(255))),
+        "unsupported digest algorithm"
+    );
+}
+
+#[test]
+fn empty_name() {
+    let err = Reference::parse("").unwrap_err();
+    assert_eq!(err, ReferenceError::NameEmpty { input: "".into() });
     assert_eq!(
         err.go_message(),
-        "repository name must not be more than 255 characters"
+        "repository name must have at least one component"
     );
 }
 
@@ -137,7 +325,7 @@ fn tag_limit_and_unicode() {
     // Kelvin sign lower-cases to ASCII `k` in Go too.
     assert_eq!(
         go_error("example.com/\u{212A}"),
-        "invalid reference format: repository name must be lowercase"
+        "invalid reference format: repository name (\u{212A}) must be lowercase"
     );
     assert_eq!(go_error("a:é"), "invalid reference format");
 }
@@ -314,6 +502,6 @@ fn ipv6_hosts() {
     }
     assert_eq!(
         go_error("[::1]:5000/App"),
-        "invalid reference format: repository name must be lowercase"
+        "invalid reference format: repository name (App) must be lowercase"
     );
 }
