@@ -31,6 +31,13 @@ fn bench(c: &mut Criterion) {
     let ed25519_yaml = signed.to_yaml().unwrap();
     let mut ed25519 = Verifier::without_embedded_keys();
     ed25519.trust_ed25519_key("vendor-1", key.verifying_key());
+    let parsed = License::from_yaml(&ed25519_yaml).unwrap();
+    group.bench_function("ed25519_parse_only", |b| {
+        b.iter(|| License::from_yaml(black_box(&ed25519_yaml)).unwrap())
+    });
+    group.bench_function("ed25519_verify_only", |b| {
+        b.iter(|| ed25519.verify(black_box(&parsed)).unwrap())
+    });
     group.bench_function("ed25519_parse_verify", |b| {
         b.iter(|| parse_and_verify(&ed25519, black_box(&ed25519_yaml)))
     });

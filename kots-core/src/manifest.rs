@@ -20,6 +20,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+mod fast_yaml;
 mod go_yaml;
 
 use regex::Regex;
@@ -325,6 +326,29 @@ fn checked_split(text: &str, limits: &Limits) -> Result<Vec<Document>, ManifestE
 /// Parses one split document. Go's yaml.Unmarshal reads only the first YAML document of its input;
 /// we refuse a chunk that holds two non-empty ones rather than drop one silently.
 pub fn parse_document(doc: &Document, limits: &Limits) -> Result<Value, ManifestError> {
+    match fast_yaml::parse(&doc.text, limits) {
+        Some(value) => Ok(value),
+        None => parse_document_general(doc, limits),
+    }
+}
+
+/// The fast reader's answer beside the general parser's, for the differential fuzz target.
+#[doc(hidden)]
+pub fn fast_and_general(text: &str) -> (Option<Value>, Result<Value, ManifestError>) {
+    let limits = Limits::default();
+    let doc = Document {
+        index: 0,
+        line: 1,
+        text: text.to_string(),
+    };
+    (
+        fast_yaml::parse(text, &limits),
+        parse_document_general(&doc, &limits),
+    )
+}
+
+/// Any YAML, through serde-saphyr (the fast reader's fallback, and its reference in tests).
+fn parse_document_general(doc: &Document, limits: &Limits) -> Result<Value, ManifestError> {
     let mut options = serde_saphyr::Options::default();
     options.legacy_octal_numbers = true;
     options.with_snippet = false;

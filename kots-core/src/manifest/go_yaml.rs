@@ -30,7 +30,7 @@ impl<'de> Deserialize<'de> for GoKey {
 }
 
 /// Go's JSON encoder writes an integral float64 below 1e21 without a fraction.
-fn float_value(f: f64) -> Value {
+pub(crate) fn float_value(f: f64) -> Value {
     if f.fract() == 0.0 && f.abs() < 9.0e15 {
         Value::from(f as i64)
     } else {
