@@ -212,8 +212,8 @@ impl Montgomery {
             t[k + 1] = (x >> 64) as u64;
             let m = t[0].wrapping_mul(self.n0_inv);
             let mut carry = (u128::from(t[0]) + u128::from(m) * u128::from(self.n[0])) >> 64;
-            for j in 1..k {
-                let x = u128::from(t[j]) + u128::from(m) * u128::from(self.n[j]) + carry;
+            for (j, nj) in self.n.iter().enumerate().skip(1) {
+                let x = u128::from(t[j]) + u128::from(m) * u128::from(*nj) + carry;
                 t[j - 1] = x as u64;
                 carry = x >> 64;
             }
@@ -222,6 +222,68 @@ impl Montgomery {
             t[k] = t[k + 1] + (x >> 64) as u64;
         }
         t.truncate(k + 1);
+        self.subtract_once(t)
+    }
+
+    /// a²·R⁻¹ mod n, for a < n. The cross products are computed once and doubled, which makes a
+    /// squaring (16 of the 19 steps of s^65537) about a quarter cheaper than [`Montgomery::mul`].
+    fn square(&self, a: &[u64]) -> Vec<u64> {
+        let k = self.n.len();
+        let mut t = vec![0u64; 2 * k + 1];
+        for (i, &ai) in a.iter().enumerate() {
+            let mut carry = 0u128;
+            for (tj, aj) in t[2 * i + 1..i + k].iter_mut().zip(&a[i + 1..]) {
+                let x = u128::from(*tj) + u128::from(ai) * u128::from(*aj) + carry;
+                *tj = x as u64;
+                carry = x >> 64;
+            }
+            t[i + k] = carry as u64;
+        }
+        let mut top = 0u64;
+        for limb in &mut t {
+            let next = *limb >> 63;
+            *limb = (*limb << 1) | top;
+            top = next;
+        }
+        let mut carry = 0u128;
+        for (i, &ai) in a.iter().enumerate() {
+            let square = u128::from(ai) * u128::from(ai);
+            let low = u128::from(t[2 * i]) + (square & u128::from(u64::MAX)) + carry;
+            t[2 * i] = low as u64;
+            let high = u128::from(t[2 * i + 1]) + (square >> 64) + (low >> 64);
+            t[2 * i + 1] = high as u64;
+            carry = high >> 64;
+        }
+        t[2 * k] += carry as u64;
+        self.reduce(t)
+    }
+
+    /// Montgomery reduction: t·R⁻¹ mod n for a 2k+1-limb t < n·R.
+    fn reduce(&self, mut t: Vec<u64>) -> Vec<u64> {
+        let k = self.n.len();
+        for i in 0..k {
+            let m = t[i].wrapping_mul(self.n0_inv);
+            let mut carry = 0u128;
+            for (tj, nj) in t[i..i + k].iter_mut().zip(&self.n) {
+                let x = u128::from(*tj) + u128::from(m) * u128::from(*nj) + carry;
+                *tj = x as u64;
+                carry = x >> 64;
+            }
+            for tj in &mut t[i + k..] {
+                if carry == 0 {
+                    break;
+                }
+                let x = u128::from(*tj) + carry;
+                *tj = x as u64;
+                carry = x >> 64;
+            }
+        }
+        self.subtract_once(t.split_off(k))
+    }
+
+    /// Brings a k+1-limb value below 2n under n, as k limbs.
+    fn subtract_once(&self, mut t: Vec<u64>) -> Vec<u64> {
+        let k = self.n.len();
         if t[k] != 0 || !less_than(&t[..k], &self.n) {
             let mut borrow = 0u64;
             for (tj, nj) in t.iter_mut().zip(&self.n) {
@@ -241,14 +303,14 @@ impl Montgomery {
         let base = self.mul(&to_limbs(s, k), &self.r2);
         let mut acc = base.clone();
         for bit in (0..63 - exponent.leading_zeros()).rev() {
-            acc = self.mul(&acc, &acc);
+            acc = self.square(&acc);
             if (exponent >> bit) & 1 == 1 {
                 acc = self.mul(&acc, &base);
             }
         }
-        let mut one = vec![0u64; k];
-        one[0] = 1;
-        let result = self.mul(&acc, &one);
+        // Leaving the Montgomery domain is a reduction of acc alone.
+        acc.resize(2 * k + 1, 0);
+        let result = self.reduce(acc);
         let bytes: Vec<u8> = result
             .iter()
             .flat_map(|limb| limb.to_le_bytes())
