@@ -6,6 +6,17 @@ fn normalized(s: &str) -> String {
     Reference::parse_normalized(s).unwrap().to_string()
 }
 
+/// The report of a valid reference, checked against its normalized, familiar, domain and path.
+fn valid_report(input: &str, [normalized, familiar, domain, path]: [&str; 4]) -> ReferenceReport {
+    let r = ReferenceReport::of(input);
+    assert_eq!(r.error, None, "{input}");
+    assert_eq!(r.normalized.as_deref(), Some(normalized), "{input}");
+    assert_eq!(r.familiar.as_deref(), Some(familiar), "{input}");
+    assert_eq!(r.domain.as_deref(), Some(domain), "{input}");
+    assert_eq!(r.path.as_deref(), Some(path), "{input}");
+    r
+}
+
 fn go_error(s: &str) -> String {
     Reference::parse_normalized(s).unwrap_err().go_message()
 }
@@ -177,12 +188,7 @@ fn upper_case_first_component_is_a_domain() {
         ("A-b/c:V1", "A-b/c:V1", "A-b/c:V1", "A-b", "c"),
     ];
     for (input, normalized, familiar, domain, path) in valid {
-        let r = ReferenceReport::of(input);
-        assert_eq!(r.error, None, "{input}");
-        assert_eq!(r.normalized.as_deref(), Some(normalized), "{input}");
-        assert_eq!(r.familiar.as_deref(), Some(familiar), "{input}");
-        assert_eq!(r.domain.as_deref(), Some(domain), "{input}");
-        assert_eq!(r.path.as_deref(), Some(path), "{input}");
+        valid_report(input, [normalized, familiar, domain, path]);
     }
     assert_eq!(
         Reference::parse_docker_ref(&format!("Foo/bar:1@{DIGEST}"))
@@ -447,12 +453,7 @@ fn ipv6_hosts() {
         ),
     ];
     for (input, normalized, familiar, domain, path, tag) in valid {
-        let r = ReferenceReport::of(input);
-        assert_eq!(r.error, None, "{input}");
-        assert_eq!(r.normalized.as_deref(), Some(normalized), "{input}");
-        assert_eq!(r.familiar.as_deref(), Some(familiar), "{input}");
-        assert_eq!(r.domain.as_deref(), Some(domain), "{input}");
-        assert_eq!(r.path.as_deref(), Some(path), "{input}");
+        let r = valid_report(input, [normalized, familiar, domain, path]);
         assert_eq!(r.tag.as_deref(), Some(tag), "{input}");
     }
     let pinned = ReferenceReport::of(&format!("[2001:db8::1]:5000/repo:tag@{ffff}"));

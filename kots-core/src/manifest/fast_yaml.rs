@@ -18,7 +18,10 @@ use super::Limits;
 
 /// Parses one document, or `None` when it is outside the subset this reader handles.
 pub(crate) fn parse(text: &str, limits: &Limits) -> Option<Value> {
-    if !text.chars().all(plain_char) {
+    let ascii = text
+        .bytes()
+        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b));
+    if !ascii && !text.chars().all(plain_char) {
         return None;
     }
     let mut reader = Reader {
