@@ -286,11 +286,18 @@ impl<'a> Reader<'a> {
                 break;
             }
             self.pos += 1;
-            // The empty text after a final newline is no line. A last line without a newline
-            // still ends with one, as serde-saphyr reads it.
-            if self.pos < self.lines.len() || !line.raw.is_empty() {
-                lines.push(line.raw.get(indent..).unwrap_or(""));
+            if self.pos == self.lines.len() {
+                // The empty text after a final newline is no line, and a final line of spaces
+                // alone is read differently by serde-saphyr. A last line with text and no
+                // newline still ends with one, as serde-saphyr reads it.
+                if line.text.is_empty() && !line.raw.is_empty() {
+                    return None;
+                }
+                if line.raw.is_empty() {
+                    break;
+                }
             }
+            lines.push(line.raw.get(indent..).unwrap_or(""));
         }
         Some(lines)
     }

@@ -111,6 +111,8 @@ fn leaves_everything_else_to_the_general_parser() {
         "a: 1\n...\n",
         "%YAML 1.1\n---\na: 1\n",
         "a: 99999999999999999999\n",
+        // Found by the yaml_reader fuzz target: a last line of spaces without a newline.
+        "data: |+\n   0x\n  ",
     ] {
         assert!(!check(text), "the fast reader should leave {text:?} alone");
     }
