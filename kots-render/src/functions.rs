@@ -29,6 +29,7 @@ use crate::template::{FuncMap, Limits, Options, Providers, Template, Value};
 
 mod config_ctx;
 mod contexts;
+mod kubeseal;
 mod license;
 mod statics;
 mod tls;

@@ -34,8 +34,8 @@ pub(super) fn register(map: &mut FuncMap, inputs: &TemplateInputs) {
         "KotsVersion",
         Func::new(&[], None, move |_, _| Ok(kots_version.as_str().into())),
     );
+    map.insert("KubeSeal", super::kubeseal::func());
     for name in [
-        "KubeSeal",
         "TLSCert",
         "TLSKey",
         "TLSCACert",

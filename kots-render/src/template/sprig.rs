@@ -35,13 +35,13 @@
 //! ```
 
 mod casing;
-mod certs;
+pub(crate) mod certs;
 mod conv;
 mod crypto;
 mod dates;
 mod decimal;
 mod defaults;
-mod der;
+pub(crate) mod der;
 mod dicts;
 mod encoding;
 mod gostr;

@@ -88,7 +88,7 @@ pub fn register(map: &mut FuncMap) {
 }
 
 /// `rand_core` access to the render's random provider, for key generation.
-struct Rng<'a>(&'a mut dyn Random);
+pub(crate) struct Rng<'a>(pub(crate) &'a mut dyn Random);
 
 impl rand_core::RngCore for Rng<'_> {
     fn next_u32(&mut self) -> u32 {
