@@ -31,99 +31,34 @@ kots_resource! {
 }
 
 /// `spec` of an [`Airgap`].
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AirgapSpec {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub version_label: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub release_notes: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub update_cursor: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub embedded_cluster_version: String,
-    #[serde(
-        rename = "channelID",
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
+    #[serde(rename = "channelID")]
     pub channel_id: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub channel_name: String,
     /// Decoded from base64; KOTS never verifies it.
+    #[serde_with(skip_apply)]
     #[serde(default, with = "bytes", skip_serializing_if = "is_zero")]
     pub signature: Vec<u8>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub app_slug: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub is_required: bool,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub required_releases: Vec<AirgapReleaseMeta>,
     /// The image references saved in the bundle.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub saved_images: Vec<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub embedded_cluster_artifacts: Option<EmbeddedClusterArtifacts>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub uncompressed_size: i64,
     /// `docker` (registry storage) or `docker-archive`; empty means `docker-archive`.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub format: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub replicated_chart_names: Vec<String>,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -137,93 +72,51 @@ impl AirgapSpec {
 
 /// Release metadata of each `requiredReleases[]` entry (Go inlines the same struct in
 /// [`AirgapSpec`]).
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AirgapReleaseMeta {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub version_label: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub release_notes: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub update_cursor: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub embedded_cluster_version: String,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// Embedded Cluster files shipped in the bundle.
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmbeddedClusterArtifacts {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub charts: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub images_amd64: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub binary_amd64: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub metadata: String,
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub registry: EmbeddedClusterRegistry,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub additional_artifacts: BTreeMap<String, String>,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// `embeddedClusterArtifacts.registry`.
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct EmbeddedClusterRegistry {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub dir: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub saved_images: Vec<String>,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

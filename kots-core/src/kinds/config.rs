@@ -47,176 +47,82 @@ pub struct ConfigSpec {
 }
 
 /// One `spec.groups[]` entry: a titled section of items.
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfigGroup {
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub name: String,
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub title: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub description: String,
     /// Rendered by KOTS; the group is hidden when this is exactly `"false"`.
+    #[serde_with(skip_apply)]
     #[serde(default, skip_serializing_if = "is_zero")]
     pub when: QuotedBool,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub items: Vec<ConfigItem>,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// One config item. JSON names are as KOTS spells them (`help_text`, `multi_value`, `readonly`,
 /// `write_once`, `minimumCount`, `countByGroup`, `valuesByGroup`).
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfigItem {
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub name: String,
     /// The item type as written; see [`ConfigItem::item_type`].
+    #[serde_with(skip_apply)]
     #[serde(rename = "type", default, deserialize_with = "nullable")]
     pub type_: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub title: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub help_text: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub recommended: bool,
     /// A bare YAML number here is an error, as in KOTS ([`BoolOrString`]).
+    #[serde_with(skip_apply)]
     #[serde(default)]
     pub default: BoolOrString,
+    #[serde_with(skip_apply)]
     #[serde(default)]
     pub value: BoolOrString,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub data: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub error: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub multi_value: Vec<String>,
-    #[serde(
-        rename = "readonly",
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
+    #[serde(rename = "readonly")]
     pub read_only: bool,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub write_once: bool,
     /// Rendered by KOTS; the item is hidden when this is exactly `"false"`.
+    #[serde_with(skip_apply)]
     #[serde(default, skip_serializing_if = "is_zero")]
     pub when: QuotedBool,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub multiple: bool,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub hidden: bool,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub affix: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub required: bool,
     /// The options of a `select_one`/`radio` item.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub items: Vec<ConfigChildItem>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub filename: String,
     /// A repeatable item is copied once per entry of [`ConfigItem::values_by_group`] (§3.7).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub repeatable: bool,
-    #[serde(
-        rename = "minimumCount",
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
+    #[serde(rename = "minimumCount")]
     pub minimum_count: i64,
-    #[serde(
-        rename = "countByGroup",
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
+    #[serde(rename = "countByGroup")]
     pub count_by_group: BTreeMap<String, i64>,
     /// The manifests a repeatable item copies.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub templates: Vec<RepeatTemplate>,
     /// group name → (value name → value) for repeatable items.
-    #[serde(
-        rename = "valuesByGroup",
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
+    #[serde(rename = "valuesByGroup")]
     pub values_by_group: BTreeMap<String, BTreeMap<String, String>>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub validation: Option<ConfigItemValidation>,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -283,61 +189,60 @@ impl ItemType {
 }
 
 /// One option of a `select_one`/`radio` item (`items[].items[]`).
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfigChildItem {
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub name: String,
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub title: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub recommended: bool,
+    #[serde_with(skip_apply)]
     #[serde(default)]
     pub default: BoolOrString,
+    #[serde_with(skip_apply)]
     #[serde(default)]
     pub value: BoolOrString,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// A manifest a repeatable item copies (`templates[]`).
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RepeatTemplate {
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub api_version: String,
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub kind: String,
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub name: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub namespace: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub yaml_path: String,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// `validation` of an item.
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ConfigItemValidation {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub regex: Option<RegexValidator>,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

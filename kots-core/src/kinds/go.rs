@@ -1,4 +1,11 @@
 //! Serde helpers that give the kinds Go `encoding/json` semantics.
+//!
+//! Most kind fields are Go `json:",omitempty"` fields: `null` decodes to the zero value
+//! (`nullable`) and the zero value is not written (`is_zero`). Each struct with such fields gives
+//! all its fields `#[serde(default, deserialize_with = "nullable", skip_serializing_if =
+//! "is_zero")]` through one `#[serde_with::apply(_ => ...)]` placed before its `derive`. A field
+//! that differs opts out with `#[serde_with(skip_apply)]` and spells its own attributes: no
+//! `omitempty` in Go, a custom decoder, or the `flatten`ed `extra`.
 
 use serde::{Deserialize, Deserializer};
 

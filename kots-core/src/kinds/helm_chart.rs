@@ -53,19 +53,20 @@ kots_resource! {
 }
 
 /// `spec.chart` of a v1beta1 chart, which may carry the release name.
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChartIdentifierV1Beta1 {
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub name: String,
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub chart_version: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub release_name: String,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -83,128 +84,60 @@ pub struct ChartIdentifier {
 }
 
 /// `spec` of a [`HelmChartV1Beta1`].
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HelmChartSpecV1Beta1 {
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub chart: ChartIdentifierV1Beta1,
     /// Written always (a Go struct ignores `omitempty`).
+    #[serde_with(skip_apply)]
     #[serde(default)]
     pub exclude: BoolOrString,
     /// `v2`, `v3`, `v4` or empty.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub helm_version: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub use_helm_install: bool,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub namespace: String,
     /// Helm values; KOTS reads every number as a float64 ([`helm_values`]).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub values: Map<String, Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub optional_values: Vec<OptionalValue>,
     /// Values used only to find images when building airgap bundles.
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub builder: Map<String, Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub weight: i64,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub helm_upgrade_flags: Vec<String>,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// `spec` of a [`HelmChartV1Beta2`].
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct HelmChartSpecV1Beta2 {
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub chart: ChartIdentifier,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub release_name: String,
     /// Written always (a Go struct ignores `omitempty`).
+    #[serde_with(skip_apply)]
     #[serde(default)]
     pub exclude: BoolOrString,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub namespace: String,
     /// Helm values; KOTS reads every number as a float64 ([`helm_values`]).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub values: Map<String, Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub optional_values: Vec<OptionalValue>,
     /// Values used to template the chart when collecting images (§5.5).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub builder: Map<String, Value>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub weight: i64,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub helm_upgrade_flags: Vec<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub docs: std::collections::BTreeMap<String, String>,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
@@ -214,19 +147,20 @@ pub struct HelmChartSpecV1Beta2 {
 /// `when` is a plain string in KOTS (an unquoted YAML boolean does not decode), normally a
 /// rendered `repl{{ }}` expression; `values` must be a mapping (the KOTS release pinned by the
 /// spec has no string form).
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OptionalValue {
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub when: String,
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub recursive_merge: bool,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub values: Map<String, Value>,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

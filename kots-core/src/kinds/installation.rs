@@ -21,133 +21,67 @@ kots_resource! {
 }
 
 /// `spec` of an [`Installation`].
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InstallationSpec {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub update_cursor: String,
-    #[serde(
-        rename = "channelID",
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
+    #[serde(rename = "channelID")]
     pub channel_id: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub channel_name: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub version_label: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub is_required: bool,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub release_notes: String,
     /// An RFC 3339 timestamp, checked as Kubernetes' `metav1.Time` parses it and kept as written.
+    #[serde_with(skip_apply)]
     #[serde(
         default,
         deserialize_with = "time::deserialize",
         skip_serializing_if = "Option::is_none"
     )]
     pub released_at: Option<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub replicated_registry_domain: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub replicated_proxy_domain: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub replicated_chart_names: Vec<String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub encryption_key: String,
     /// Images KOTS found in the release, and whether each is private (§6.1).
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub known_images: Vec<InstallationImage>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub embedded_cluster_artifacts: Option<EmbeddedClusterArtifacts>,
     /// Files KOTS could not parse (JSON name `yamlErrors`, §5.3).
-    #[serde(
-        rename = "yamlErrors",
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
+    #[serde(rename = "yamlErrors")]
     pub yaml_errors: Vec<InstallationYamlError>,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// One `spec.knownImages[]` entry.
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InstallationImage {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub image: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub is_private: bool,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
 
 /// One `spec.yamlErrors[]` entry: a file KOTS skipped, and why.
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct InstallationYamlError {
+    #[serde_with(skip_apply)]
     #[serde(default, deserialize_with = "nullable")]
     pub path: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub error: String,
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }

@@ -23,33 +23,17 @@ use super::go::{is_zero, nullable};
 /// assert_eq!(meta.annotations["kots.io/exclude"], "true");
 /// assert_eq!(meta.extra["uid"], "1234");
 /// ```
+#[serde_with::apply(
+    _ => #[serde(default, deserialize_with = "nullable", skip_serializing_if = "is_zero")]
+)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ObjectMeta {
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub name: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub namespace: String,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub labels: BTreeMap<String, String>,
-    #[serde(
-        default,
-        deserialize_with = "nullable",
-        skip_serializing_if = "is_zero"
-    )]
     pub annotations: BTreeMap<String, String>,
     /// Fields not modelled here, kept for the round trip.
+    #[serde_with(skip_apply)]
     #[serde(flatten)]
     pub extra: Map<String, Value>,
 }
