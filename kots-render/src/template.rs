@@ -12,6 +12,7 @@
 //! for the value model.
 
 mod builtins;
+mod complex;
 pub mod error;
 mod exec;
 pub mod funcs;
@@ -27,7 +28,10 @@ mod tests;
 pub mod value;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+
+use node::{Callee, CalleeKind};
 
 pub use error::TemplateError;
 pub use funcs::{
@@ -36,7 +40,7 @@ pub use funcs::{
 };
 pub use limits::Limits;
 pub use parse::Tree;
-pub use value::{Map, Object, Value};
+pub use value::{Map, MapRef, Object, Value};
 
 /// The default function map (sprig), built once.
 pub fn default_funcs() -> Arc<FuncMap> {
@@ -91,6 +95,8 @@ pub struct Template {
     name: Arc<str>,
     trees: Arc<HashMap<Arc<str>, Tree>>,
     options: Options,
+    /// The length of the last output, to allocate the next one at once.
+    last_len: Arc<AtomicUsize>,
 }
 
 impl Template {
@@ -106,13 +112,19 @@ impl Template {
         options: &Options,
     ) -> Result<Template, TemplateError> {
         let funcs = &options.funcs;
-        let has = |n: &str| funcs.contains(n) || builtins::NAMES.contains(&n);
+        let resolve = |n: &str| {
+            let kind = match funcs.get(n) {
+                Some(f) => CalleeKind::Func(f.clone()),
+                None => CalleeKind::Builtin(builtins::Builtin::from_name(n)?),
+            };
+            Some(Callee(kind))
+        };
         let trees = parse::parse(
             name,
             source,
             &options.delims.0,
             &options.delims.1,
-            &has,
+            &resolve,
             options.limits.max_nesting,
         )
         .map_err(|f| TemplateError::Parse {
@@ -124,6 +136,7 @@ impl Template {
             name: name.into(),
             trees: Arc::new(trees),
             options: options.clone(),
+            last_len: Arc::new(AtomicUsize::new(source.len())),
         })
     }
 
@@ -141,8 +154,9 @@ impl Template {
 
     /// Executes the template with `data` (`Value::Nil` is Go's nil data, as KOTS passes).
     pub fn render(&self, data: &Value) -> Result<String, TemplateError> {
-        let mut out = String::new();
+        let mut out = String::with_capacity(self.last_len.load(Ordering::Relaxed));
         self.render_into(&self.name, data, &mut out)?;
+        self.last_len.store(out.len(), Ordering::Relaxed);
         Ok(out)
     }
 
@@ -161,7 +175,6 @@ impl Template {
         };
         let ex = exec::Exec {
             trees: &self.trees,
-            funcs: &self.options.funcs,
             limits: &self.options.limits,
             providers: &self.options.providers,
         };

@@ -8,9 +8,13 @@ use serde_json::Value as Json;
 use super::{IdentityConfig, VersionInfo};
 use crate::template::{Func, FuncMap, Map, Ty, Value};
 
-/// A function of no arguments returning a fixed value.
+/// A function of no arguments returning a fixed value. Maps are mutable (sprig's `set`), so each
+/// call returns its own copy: one render cannot change what another sees.
 fn constant(value: Value) -> Func {
-    Func::new(&[], None, move |_, _| Ok(value.clone()))
+    Func::new(&[], None, move |_, _| match &value {
+        Value::Map(_) => value.deep_copy(),
+        other => Ok(other.clone()),
+    })
 }
 
 pub(super) fn register_version(map: &mut FuncMap, info: &VersionInfo) {

@@ -42,12 +42,6 @@ pub(crate) enum Builtin {
     Call,
 }
 
-/// The names of the built-ins.
-pub(crate) const NAMES: [&str; 19] = [
-    "and", "or", "not", "len", "index", "slice", "print", "printf", "println", "html", "js",
-    "urlquery", "eq", "ne", "lt", "le", "gt", "ge", "call",
-];
-
 impl Builtin {
     pub fn from_name(name: &str) -> Option<Builtin> {
         use Builtin::*;
@@ -115,15 +109,15 @@ pub(crate) fn call(b: Builtin, args: &[Val], limits: &Limits) -> Result<Val, Fun
         Len => length(&args[0]).map(|n| Val::concrete(Value::Int(n))),
         Index => index(&args[0], &args[1..]),
         Slice => slice(&args[0], &args[1..]).map(Val::concrete),
-        Print => out(Value::from(gofmt::sprint(&plain(args)))),
-        Println => out(Value::from(gofmt::sprintln(&plain(args)))),
+        Print => out(Value::from(gofmt::try_sprint(&plain(args))?)),
+        Println => out(Value::from(gofmt::try_sprintln(&plain(args))?)),
         Printf => {
             let all = plain(args);
-            let format = all[0].as_str().unwrap_or_default().to_string();
+            let format = all[0].as_str().unwrap_or_default();
             if format.len() > limits.max_output_bytes {
                 return Err(FuncError::Limit("printf format too long".into()));
             }
-            let s = gofmt::sprintf(&format, &all[1..]);
+            let s = gofmt::try_sprintf(format, &all[1..])?;
             out(Value::from(s))
         }
         Html => out(Value::from(html_escape(&eval_args(args)))),
@@ -222,7 +216,7 @@ fn index(item: &Val, indexes: &[Val]) -> Result<Val, FuncError> {
                     }
                 };
                 Val {
-                    v: Some(m.get(&**key).cloned().unwrap_or(Value::Nil)),
+                    v: Some(m.get(key).unwrap_or(Value::Nil)),
                     iface: true,
                 }
             }

@@ -6,13 +6,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::builtins::{self, Builtin, P};
+use super::complex::Complex;
 use super::error::TemplateError;
-use super::funcs::{CallContext, Func, FuncError, FuncMap, Providers, Ty};
+use super::funcs::{CallContext, Func, FuncError, Providers, Ty};
 use super::gofmt;
 use super::limits::Limits;
-use super::node::{Arg, BranchNode, CommandNode, ListNode, Node, NumberNode, PipeNode};
+use super::node::{
+    Arg, BranchNode, Callee, CalleeKind, CommandNode, ListNode, Node, NumberNode, PipeNode,
+};
 use super::parse::Tree;
-use super::value::Value;
+use super::value::{MapRef, Value};
 
 /// A value during evaluation: Go's `reflect.Value`, reduced to what matters.
 ///
@@ -104,12 +107,13 @@ enum Flow {
     Continue,
 }
 
-type R<T> = Result<T, TemplateError>;
+/// Errors are boxed while evaluating: results pass through many frames, and a small `Err`
+/// keeps every `R<Val>` small.
+type R<T> = Result<T, Box<TemplateError>>;
 
 /// Everything one execution needs.
 pub(crate) struct Exec<'t> {
     pub trees: &'t HashMap<Arc<str>, Tree>,
-    pub funcs: &'t FuncMap,
     pub limits: &'t Limits,
     pub providers: &'t Providers,
 }
@@ -124,6 +128,11 @@ pub(crate) struct State<'t, 'o> {
     depth: usize,
     steps: u64,
     random: Box<dyn super::funcs::Random>,
+    /// The arguments of the calls being evaluated, innermost last (one allocation per render
+    /// instead of one per call).
+    args: Vec<Val>,
+    /// The same, converted for the function being called.
+    values: Vec<Value>,
 }
 
 /// Executes the template `tree` with `data` into `out`.
@@ -132,7 +141,7 @@ pub(crate) fn execute<'t>(
     tree: &'t Tree,
     data: &Value,
     out: &mut String,
-) -> R<()> {
+) -> Result<(), TemplateError> {
     let dot = match data {
         Value::Nil => Val::MISSING,
         v => Val::concrete(v.clone()),
@@ -147,8 +156,10 @@ pub(crate) fn execute<'t>(
         depth: 0,
         steps: 0,
         random: ex.providers.random(),
+        args: Vec::new(),
+        values: Vec::new(),
     };
-    s.walk_list(&dot, &tree.root).map(|_| ())
+    s.walk_list(&dot, &tree.root).map(|_| ()).map_err(|e| *e)
 }
 
 impl<'t> State<'t, '_> {
@@ -157,11 +168,11 @@ impl<'t> State<'t, '_> {
     }
 
     /// Go's `state.errorf`: `template: NAME:LINE:COL: executing "NAME" at <NODE>: MSG`.
-    fn err(&self, msg: impl std::fmt::Display) -> TemplateError {
-        TemplateError::Exec {
+    fn err(&self, msg: impl std::fmt::Display) -> Box<TemplateError> {
+        Box::new(TemplateError::Exec {
             name: self.name.to_string(),
             message: self.format_err(&msg.to_string()),
-        }
+        })
     }
 
     fn format_err(&self, msg: &str) -> String {
@@ -187,11 +198,11 @@ impl<'t> State<'t, '_> {
         }
     }
 
-    fn limit(&self, msg: String) -> TemplateError {
-        TemplateError::Limit {
+    fn limit(&self, msg: String) -> Box<TemplateError> {
+        Box::new(TemplateError::Limit {
             name: self.name.to_string(),
             message: self.format_err(&msg),
-        }
+        })
     }
 
     fn step(&mut self) -> R<()> {
@@ -269,7 +280,9 @@ impl<'t> State<'t, '_> {
                     match &val.v {
                         None => self.write("<no value>")?,
                         Some(v) => {
-                            gofmt::write_v(self.out, v);
+                            if let Err(e) = gofmt::try_write_v(self.out, v) {
+                                return Err(self.limit(e.to_string()));
+                            }
                             self.check_output()?;
                         }
                     }
@@ -329,7 +342,8 @@ impl<'t> State<'t, '_> {
                     }
                 }
                 Some(Value::Map(m)) => {
-                    for (k, item) in m.iter() {
+                    // Go ranges over the entries as they were when the range started.
+                    for (k, item) in m.snapshot().iter() {
                         ran = true;
                         let key = Val::concrete(Value::String(k.as_str().into()));
                         if self.one_iteration(r, decls, mark, key, Val::elem(item.clone()))? {
@@ -437,6 +451,10 @@ impl<'t> State<'t, '_> {
 
     fn eval_pipeline(&mut self, dot: &Val, pipe: &'t PipeNode) -> R<Val> {
         self.at(At::Pipe(pipe));
+        if let ([cmd], true) = (&pipe.cmds[..], pipe.decl.is_empty()) {
+            // The common shape (`.a.b`, `$x.y`, `f x`): one command, nothing declared.
+            return Ok(self.eval_command(dot, cmd, Final::Absent)?.unwrap_iface());
+        }
         let mut value = Final::Absent;
         for cmd in &pipe.cmds {
             let v = self.eval_command(dot, cmd, value)?;
@@ -469,7 +487,7 @@ impl<'t> State<'t, '_> {
         match first {
             Arg::Field { ident, .. } => {
                 self.at(At::Arg(first));
-                return self.eval_field_chain(dot, dot.clone(), first, ident, Some(&cmd.args), fin);
+                return self.eval_field_chain(dot, dot, first, ident, Some(&cmd.args), fin);
             }
             Arg::Chain { node, fields, .. } => {
                 return self.eval_chain(dot, first, node, fields, Some(&cmd.args), fin)
@@ -510,7 +528,8 @@ impl<'t> State<'t, '_> {
             && !text.contains(['p', 'P']);
         let is_rune = text.starts_with('\'');
         if n.is_complex {
-            return Err(self.err(format!("complex constant {text} is not supported")));
+            let (re, im) = n.complex128;
+            return Ok(Value::Object(Arc::new(Complex { re, im })));
         }
         if n.is_float && !is_hex_int && !is_rune && text.contains(['.', 'e', 'E', 'p', 'P']) {
             return Ok(Value::Float(n.float64));
@@ -538,7 +557,7 @@ impl<'t> State<'t, '_> {
             return Err(self.err(format!("indirection through explicit nil in {chain}")));
         }
         let recv = self.eval_arg_untyped(dot, node)?;
-        self.eval_field_chain(dot, recv, chain, fields, args, fin)
+        self.eval_field_chain(dot, &recv, chain, fields, args, fin)
     }
 
     fn eval_variable(
@@ -559,23 +578,27 @@ impl<'t> State<'t, '_> {
             }
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, var, &ident[1..], args, fin)
+        self.eval_field_chain(dot, &value, var, &ident[1..], args, fin)
     }
 
     fn eval_field_chain(
         &mut self,
         dot: &Val,
-        mut recv: Val,
+        recv: &Val,
         node: &'t Arg,
         ident: &'t [Box<str>],
         args: Option<&'t [Arg]>,
         fin: Final,
     ) -> R<Val> {
         let n = ident.len();
-        for id in &ident[..n - 1] {
-            recv = self.eval_field(dot, id, node, None, Final::Absent, recv)?;
+        if n == 1 {
+            return self.eval_field(dot, &ident[0], node, args, fin, recv);
         }
-        self.eval_field(dot, &ident[n - 1], node, args, fin, recv)
+        let mut cur = self.eval_field(dot, &ident[0], node, None, Final::Absent, recv)?;
+        for id in &ident[1..n - 1] {
+            cur = self.eval_field(dot, id, node, None, Final::Absent, &cur)?;
+        }
+        self.eval_field(dot, &ident[n - 1], node, args, fin, &cur)
     }
 
     fn eval_field(
@@ -585,7 +608,7 @@ impl<'t> State<'t, '_> {
         node: &'t Arg,
         args: Option<&'t [Arg]>,
         fin: Final,
-        recv: Val,
+        recv: &Val,
     ) -> R<Val> {
         let Some(rv) = &recv.v else {
             return Ok(Val::MISSING);
@@ -601,7 +624,7 @@ impl<'t> State<'t, '_> {
                     return Err(self.err(format!("{name} is not a method but has arguments")));
                 }
                 Ok(match m.get(name) {
-                    Some(v) => Val::elem(v.clone()),
+                    Some(v) => Val::elem(v),
                     None => Val::MISSING,
                 })
             }
@@ -652,7 +675,7 @@ impl<'t> State<'t, '_> {
         }
     }
 
-    fn func_err(&self, name: &str, e: FuncError) -> TemplateError {
+    fn func_err(&self, name: &str, e: FuncError) -> Box<TemplateError> {
         match e {
             FuncError::Failed(m) => self.err(format!("error calling {name}: {m}")),
             FuncError::Limit(m) => self.limit(format!("error calling {name}: {m}")),
@@ -669,12 +692,16 @@ impl<'t> State<'t, '_> {
         fin: Final,
     ) -> R<Val> {
         self.at(At::Arg(node));
-        if let Some(f) = self.ex.funcs.get(name) {
-            return self.eval_user_call(dot, f, name, cmd, args, fin);
-        }
-        match Builtin::from_name(name) {
-            Some(b) => self.eval_builtin_call(dot, b, name, cmd, args, fin),
-            None => Err(self.err(format!("{} is not a defined function", gofmt::quote(name)))),
+        match node {
+            Arg::Identifier {
+                callee: Callee(CalleeKind::Func(f)),
+                ..
+            } => self.eval_user_call(dot, f, name, cmd, args, fin),
+            Arg::Identifier {
+                callee: Callee(CalleeKind::Builtin(b)),
+                ..
+            } => self.eval_builtin_call(dot, *b, name, cmd, args, fin),
+            _ => Err(self.err(format!("{} is not a defined function", gofmt::quote(name)))),
         }
     }
 
@@ -706,7 +733,8 @@ impl<'t> State<'t, '_> {
     }
 
     /// Evaluates the arguments of a call against parameter types (`params` fixed, then
-    /// `variadic`), then the final piped value.
+    /// `variadic`), then the final piped value, onto `self.args`; returns where they start
+    /// (the caller truncates back to it after the call).
     fn eval_call_args(
         &mut self,
         dot: &Val,
@@ -714,22 +742,24 @@ impl<'t> State<'t, '_> {
         variadic: Option<P>,
         args: &'t [Arg],
         fin: Final,
-    ) -> R<Vec<Val>> {
+    ) -> R<usize> {
         let n_fixed = if variadic.is_some() {
             params.len()
         } else {
             args.len()
         };
         let num_in = args.len() + usize::from(matches!(fin, Final::Given(_)));
-        let mut argv = Vec::with_capacity(num_in);
+        let base = self.args.len();
         let mut i = 0;
         while i < n_fixed && i < args.len() {
-            argv.push(self.eval_arg(dot, params.get(i), &args[i])?);
+            let v = self.eval_arg(dot, params.get(i), &args[i])?;
+            self.args.push(v);
             i += 1;
         }
         if let Some(vt) = variadic {
             while i < args.len() {
-                argv.push(self.eval_arg(dot, vt, &args[i])?);
+                let v = self.eval_arg(dot, vt, &args[i])?;
+                self.args.push(v);
                 i += 1;
             }
         }
@@ -744,9 +774,10 @@ impl<'t> State<'t, '_> {
                 }
                 None => params.get(params.len() - 1),
             };
-            argv.push(self.validate_type(f, t)?);
+            let v = self.validate_type(f, t)?;
+            self.args.push(v);
         }
-        Ok(argv)
+        Ok(base)
     }
 
     fn eval_user_call(
@@ -766,17 +797,16 @@ impl<'t> State<'t, '_> {
             args.len(),
             &fin,
         )?;
-        let argv = self.eval_call_args(
+        let base = self.eval_call_args(
             dot,
             Params::Go(f.params()),
             f.variadic().map(P::T),
             args,
             fin,
         )?;
-        let argv: Vec<Value> = argv
-            .into_iter()
-            .map(|v| v.v.unwrap_or(Value::Nil))
-            .collect();
+        let vbase = self.values.len();
+        let argv = self.args.drain(base..).map(|v| v.v.unwrap_or(Value::Nil));
+        self.values.extend(argv);
         self.step()?;
         let mut ctx = CallContext {
             clock: &*self.ex.providers.clock,
@@ -784,7 +814,9 @@ impl<'t> State<'t, '_> {
             random: &mut *self.random,
             limits: self.ex.limits,
         };
-        match f.call(&mut ctx, &argv) {
+        let result = f.call(&mut ctx, &self.values[vbase..]);
+        self.values.truncate(vbase);
+        match result {
             Ok(v) => Ok(Val {
                 v: Some(v),
                 iface: false,
@@ -822,9 +854,11 @@ impl<'t> State<'t, '_> {
             }
             return Ok(v);
         }
-        let argv = self.eval_call_args(dot, Params::Builtin(params), variadic, args, fin)?;
+        let base = self.eval_call_args(dot, Params::Builtin(params), variadic, args, fin)?;
         self.step()?;
-        match builtins::call(b, &argv, self.ex.limits) {
+        let result = builtins::call(b, &self.args[base..], self.ex.limits);
+        self.args.truncate(base);
+        match result {
             Ok(v) => Ok(v),
             Err(e) => {
                 self.at(cmd);
@@ -842,7 +876,7 @@ impl<'t> State<'t, '_> {
             Arg::Dot { .. } => Ok(dot.clone()),
             Arg::Field { ident, .. } => self.eval_field_chain(
                 dot,
-                dot.clone(),
+                dot,
                 n,
                 ident,
                 Some(std::slice::from_ref(n)),
@@ -881,7 +915,7 @@ impl<'t> State<'t, '_> {
                 self.at(At::Arg(n));
                 self.eval_field_chain(
                     dot,
-                    dot.clone(),
+                    dot,
                     n,
                     ident,
                     Some(std::slice::from_ref(n)),
@@ -1012,7 +1046,7 @@ fn zero_of_nilable(t: Ty) -> Option<Value> {
     match t {
         Ty::Any => Some(Value::Nil),
         Ty::List => Some(Value::list(vec![])),
-        Ty::Map => Some(Value::map(Default::default())),
+        Ty::Map => Some(Value::Map(MapRef::nil())),
         _ => None,
     }
 }

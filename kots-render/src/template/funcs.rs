@@ -21,9 +21,13 @@
 //! checked (`wrong number of args for upper: want 1 got 2`), every argument has the declared type
 //! (a `Ty::String` argument is always a `Value::String`, a `Ty::Int` one a `Value::Int`, a
 //! `Ty::Map` one a `Value::Map`, ...), literals are converted as Go converts them (`3` into a
-//! `Ty::Float64` parameter arrives as `Value::Float(3.0)`), and an untyped `nil` into a
-//! `Ty::List`/`Ty::Map` parameter arrives as an empty list/map. Only `Ty::Any` parameters may
-//! receive any value, including `Value::Nil`.
+//! `Ty::Float64` parameter arrives as `Value::Float(3.0)`), and an untyped `nil` (or a missing
+//! value) into a `Ty::List` parameter arrives as an empty list, into a `Ty::Map` parameter as Go's
+//! nil map ([`MapRef::nil`](super::MapRef::nil): empty, and never to be changed). Only `Ty::Any`
+//! parameters may receive any value, including `Value::Nil`.
+//!
+//! Maps are shared references, as in Go: a function that changes a `Ty::Map` argument in place
+//! ([`MapRef::update`](super::MapRef::update)) changes it for every holder, as sprig's `set` does.
 //!
 //! # Reporting errors
 //!

@@ -11,51 +11,77 @@
 
 use std::fmt::Write as _;
 
-use super::value::Value;
+use super::complex::Complex;
+use super::funcs::FuncError;
+use super::value::{too_deep, Value, MAX_DEPTH};
 
 const LDIGITS: &[u8] = b"0123456789abcdefx";
 const UDIGITS: &[u8] = b"0123456789ABCDEFX";
 
-/// Writes `v` as `fmt.Sprint(v)` does (`%v`).
+/// Writes `v` as `fmt.Sprint(v)` does (`%v`). Lists and maps nested deeper than
+/// [`MAX_DEPTH`](super::value::MAX_DEPTH) (a map containing itself) are cut off as `...`; use
+/// [`try_write_v`] to fail instead.
 pub fn write_v(out: &mut String, v: &Value) {
     Printer::new(out).print_arg(v, 'v');
 }
 
+/// [`write_v`], failing on values nested deeper than [`MAX_DEPTH`](super::value::MAX_DEPTH),
+/// where Go overflows its stack.
+pub fn try_write_v(out: &mut String, v: &Value) -> Result<(), FuncError> {
+    if let Value::String(s) = v {
+        // The common case, without setting up a printer.
+        out.push_str(s);
+        return Ok(());
+    }
+    let mut p = Printer::new(out);
+    p.print_arg(v, 'v');
+    p.result()
+}
+
 /// `fmt.Sprint(args...)`: `%v` of each, with a space between operands when neither is a string.
 pub fn sprint(args: &[Value]) -> String {
-    let mut out = String::new();
-    let mut p = Printer::new(&mut out);
-    let mut prev_string = false;
-    for (i, a) in args.iter().enumerate() {
-        let is_string = matches!(a, Value::String(_));
-        if i > 0 && !is_string && !prev_string {
-            p.buf.push(' ');
-        }
-        p.print_arg(a, 'v');
-        prev_string = is_string;
-    }
-    out
+    printed(|p| p.sprint(args)).0
+}
+
+/// [`sprint`], failing on values nested too deep (see [`try_write_v`]).
+pub fn try_sprint(args: &[Value]) -> Result<String, FuncError> {
+    checked(printed(|p| p.sprint(args)))
 }
 
 /// `fmt.Sprintln(args...)`: `%v` of each, space separated, then a newline.
 pub fn sprintln(args: &[Value]) -> String {
-    let mut out = String::new();
-    let mut p = Printer::new(&mut out);
-    for (i, a) in args.iter().enumerate() {
-        if i > 0 {
-            p.buf.push(' ');
-        }
-        p.print_arg(a, 'v');
-    }
-    out.push('\n');
-    out
+    printed(|p| p.sprintln(args)).0
+}
+
+/// [`sprintln`], failing on values nested too deep (see [`try_write_v`]).
+pub fn try_sprintln(args: &[Value]) -> Result<String, FuncError> {
+    checked(printed(|p| p.sprintln(args)))
 }
 
 /// `fmt.Sprintf(format, args...)`.
 pub fn sprintf(format: &str, args: &[Value]) -> String {
+    printed(|p| p.do_printf(format, args)).0
+}
+
+/// [`sprintf`], failing on values nested too deep (see [`try_write_v`]).
+pub fn try_sprintf(format: &str, args: &[Value]) -> Result<String, FuncError> {
+    checked(printed(|p| p.do_printf(format, args)))
+}
+
+/// Runs `print` on a fresh printer: the text, and whether a value was cut off.
+fn printed(print: impl FnOnce(&mut Printer<'_>)) -> (String, bool) {
     let mut out = String::new();
-    Printer::new(&mut out).do_printf(format, args);
-    out
+    let mut p = Printer::new(&mut out);
+    print(&mut p);
+    let cut = p.too_deep;
+    (out, cut)
+}
+
+fn checked((text, cut): (String, bool)) -> Result<String, FuncError> {
+    if cut {
+        return Err(too_deep());
+    }
+    Ok(text)
 }
 
 /// Go's `strconv.Quote`.
@@ -84,6 +110,12 @@ struct Printer<'a> {
     f: Flags,
     good_arg_num: bool,
     reordered: bool,
+    /// Lists and maps entered (see [`MAX_DEPTH`]).
+    depth: usize,
+    /// The maps being printed around the current value (meeting one again is a cycle).
+    maps: Vec<usize>,
+    /// Whether a value nested deeper than [`MAX_DEPTH`] was cut off.
+    too_deep: bool,
 }
 
 impl<'a> Printer<'a> {
@@ -93,7 +125,39 @@ impl<'a> Printer<'a> {
             f: Flags::default(),
             good_arg_num: true,
             reordered: false,
+            depth: 0,
+            maps: Vec::new(),
+            too_deep: false,
         }
+    }
+
+    fn result(&self) -> Result<(), FuncError> {
+        if self.too_deep {
+            return Err(too_deep());
+        }
+        Ok(())
+    }
+
+    fn sprint(&mut self, args: &[Value]) {
+        let mut prev_string = false;
+        for (i, a) in args.iter().enumerate() {
+            let is_string = matches!(a, Value::String(_));
+            if i > 0 && !is_string && !prev_string {
+                self.buf.push(' ');
+            }
+            self.print_arg(a, 'v');
+            prev_string = is_string;
+        }
+    }
+
+    fn sprintln(&mut self, args: &[Value]) {
+        for (i, a) in args.iter().enumerate() {
+            if i > 0 {
+                self.buf.push(' ');
+            }
+            self.print_arg(a, 'v');
+        }
+        self.buf.push('\n');
     }
 
     fn do_printf(&mut self, format: &str, a: &[Value]) {
@@ -312,21 +376,33 @@ impl<'a> Printer<'a> {
                 }
                 self.buf.push(']');
             }
+            Value::Map(m) if m.is_nil() && self.f.sharp_v => {
+                self.buf.push_str("map[string]interface {}(nil)")
+            }
             Value::Map(m) => {
+                self.maps.push(m.id());
                 if self.f.sharp_v {
                     self.buf.push_str("map[string]interface {}{");
                 } else {
                     self.buf.push_str("map[");
                 }
-                for (k, (key, item)) in m.iter().enumerate() {
+                for (k, (key, item)) in m.snapshot().iter().enumerate() {
                     if k > 0 {
                         self.buf.push_str(if self.f.sharp_v { ", " } else { " " });
                     }
-                    self.print_arg(&Value::String(key.as_str().into()), verb);
+                    self.print_key(key, verb);
                     self.buf.push(':');
                     self.print_nested(item, verb);
                 }
                 self.buf.push(if self.f.sharp_v { '}' } else { ']' });
+                self.maps.pop();
+            }
+            Value::Object(o) if o.kind_name() == "complex128" => {
+                let any: &dyn std::any::Any = o.as_ref();
+                match any.downcast_ref::<Complex>() {
+                    Some(c) => self.fmt_complex(*c, verb, v),
+                    None => self.bad_verb(verb, v),
+                }
             }
             Value::Object(o) => match verb {
                 'v' | 's' => {
@@ -344,7 +420,44 @@ impl<'a> Printer<'a> {
         match v {
             Value::Nil if self.f.sharp_v => self.buf.push_str("interface {}(nil)"),
             Value::Nil => self.buf.push_str("<nil>"),
-            _ => self.print_arg(v, verb),
+            Value::List(_) | Value::Map(_) if self.depth >= MAX_DEPTH => self.cut_off(),
+            Value::Map(m) if self.maps.contains(&m.id()) => self.cut_off(),
+            _ => {
+                self.depth += 1;
+                self.print_arg(v, verb);
+                self.depth -= 1;
+            }
+        }
+    }
+
+    /// `fmtComplex`: both parts with the float verb, the imaginary one always signed.
+    fn fmt_complex(&mut self, c: Complex, verb: char, v: &Value) {
+        if !matches!(
+            verb,
+            'v' | 'b' | 'g' | 'G' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E'
+        ) {
+            return self.bad_verb(verb, v);
+        }
+        let plus = self.f.plus;
+        self.buf.push('(');
+        self.print_arg(&Value::Float(c.re), verb);
+        self.f.plus = true;
+        self.print_arg(&Value::Float(c.im), verb);
+        self.buf.push_str("i)");
+        self.f.plus = plus;
+    }
+
+    /// Stops at a map containing itself or a value nested too deep (Go overflows its stack).
+    fn cut_off(&mut self) {
+        self.too_deep = true;
+        self.buf.push_str("...");
+    }
+
+    /// A map key: a string printed with the map's verb.
+    fn print_key(&mut self, key: &str, verb: char) {
+        match verb {
+            'v' if !self.f.sharp_v => self.fmt_s(key),
+            _ => self.print_arg(&Value::from(key), verb),
         }
     }
 
@@ -404,6 +517,10 @@ impl<'a> Printer<'a> {
         if self.f.sharp && can_backquote(s) {
             let q = format!("`{s}`");
             self.pad(&q);
+            return;
+        }
+        if !self.f.wid_present {
+            append_quote(self.buf, s, '"', self.f.plus);
             return;
         }
         let mut q = String::with_capacity(s.len() + 2);
@@ -677,6 +794,16 @@ pub fn format_float(v: f64, verb: char, prec: Option<usize>) -> String {
         };
     }
     let neg = v.is_sign_negative();
+    if matches!(verb, 'g' | 'G')
+        && prec.is_none()
+        && v.fract() == 0.0
+        && v.abs() < 1e6
+        && !(neg && v == 0.0)
+    {
+        // Shortest %g of a whole number below 1e6 (no exponent form): its integer digits. The
+        // common case (JSON numbers are floats: ports, replicas), without digit generation.
+        return (v as i64).to_string();
+    }
     let mut out = String::new();
     if neg {
         out.push('-');
@@ -967,7 +1094,17 @@ pub(crate) fn is_print(c: char) -> bool {
 /// `strconv.Quote` (`quote` = `"`) and `QuoteRune` (`'`); `ascii` escapes all non-ASCII.
 pub(crate) fn append_quote(out: &mut String, s: &str, quote: char, ascii: bool) {
     out.push(quote);
-    for c in s.chars() {
+    // Runs of printable ASCII other than the quote and `\` are copied as they are.
+    let plain = |b: u8| (0x20..0x7f).contains(&b) && b != b'\\' && char::from(b) != quote;
+    let mut rest = s;
+    while !rest.is_empty() {
+        let run = rest.bytes().position(|b| !plain(b)).unwrap_or(rest.len());
+        out.push_str(&rest[..run]);
+        rest = &rest[run..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        rest = &rest[c.len_utf8()..];
         if c == quote || c == '\\' {
             out.push('\\');
             out.push(c);
@@ -1002,4 +1139,35 @@ pub(crate) fn append_quote(out: &mut String, s: &str, quote: char, ascii: bool) 
         }
     }
     out.push(quote);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortest_g_of_whole_numbers() {
+        let g = |v: f64| format_float(v, 'g', None);
+        assert_eq!(g(0.0), "0");
+        assert_eq!(g(-0.0), "-0");
+        assert_eq!(g(-5.0), "-5");
+        assert_eq!(g(999_999.0), "999999");
+        assert_eq!(g(1e6), "1e+06");
+        assert_eq!(g(1_234_567.0), "1.234567e+06");
+        assert_eq!(g(0.5), "0.5");
+        assert_eq!(sprint(&[Value::Float(443.0), Value::Float(-0.0)]), "443 -0");
+    }
+
+    #[test]
+    fn quotes_like_strconv() {
+        assert_eq!(quote("plain text"), "\"plain text\"");
+        assert_eq!(
+            quote("a\"b\\c\n\u{7}é\u{2028}\u{10ffff}"),
+            r#""a\"b\\c\n\aé\u2028\U0010ffff""#
+        );
+        assert_eq!(
+            sprintf("%+q|%q|%5q", &["é".into(), "it's".into(), "x".into()]),
+            r#""\u00e9"|"it's"|  "x""#
+        );
+    }
 }

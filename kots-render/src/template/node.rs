@@ -71,8 +71,12 @@ pub struct CommandNode {
 /// An operand.
 #[derive(Clone, Debug)]
 pub enum Arg {
-    /// A function name.
-    Identifier { pos: usize, name: Box<str> },
+    /// A function name, with what it resolved to when parsed.
+    Identifier {
+        pos: usize,
+        name: Box<str>,
+        callee: Callee,
+    },
     /// `.`
     Dot { pos: usize },
     /// `nil`
@@ -89,7 +93,7 @@ pub enum Arg {
     },
     /// `true` / `false`
     Bool { pos: usize, val: bool },
-    /// A number, rune or (unsupported at run time) complex literal.
+    /// A number, rune or complex literal.
     Number(Box<NumberNode>),
     /// A string literal: its source text and its value.
     String {
@@ -99,6 +103,27 @@ pub enum Arg {
     },
     /// `( pipeline )`
     Pipe(Box<PipeNode>),
+}
+
+/// The function a name refers to, resolved once at parse time (Go looks it up on every call).
+#[derive(Clone)]
+pub struct Callee(pub(crate) CalleeKind);
+
+#[derive(Clone)]
+pub(crate) enum CalleeKind {
+    /// A function of the template's [`FuncMap`](super::FuncMap).
+    Func(super::funcs::Func),
+    /// One of Go's built-ins.
+    Builtin(super::builtins::Builtin),
+}
+
+impl fmt::Debug for Callee {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            CalleeKind::Func(func) => func.fmt(f),
+            CalleeKind::Builtin(b) => b.fmt(f),
+        }
+    }
 }
 
 /// A numeric literal, with all its Go interpretations.
@@ -112,6 +137,8 @@ pub struct NumberNode {
     pub int64: i64,
     pub uint64: u64,
     pub float64: f64,
+    /// Real and imaginary parts, when `is_complex`.
+    pub complex128: (f64, f64),
     pub text: Box<str>,
 }
 

@@ -5,8 +5,11 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::complex;
 use super::lexer::{Item, ItemType, Lexer};
-use super::node::{Arg, BranchNode, CommandNode, ListNode, Node, NumberNode, PipeNode, VarRef};
+use super::node::{
+    Arg, BranchNode, Callee, CommandNode, ListNode, Node, NumberNode, PipeNode, VarRef,
+};
 use super::strconv;
 
 /// A parsed template body.
@@ -46,7 +49,7 @@ pub(crate) struct Parser<'s, 'f> {
     token: [Item<'s>; 3],
     peek_count: usize,
     st: TreeState,
-    has_func: &'f dyn Fn(&str) -> bool,
+    resolve: &'f dyn Fn(&str) -> Option<Callee>,
     trees: HashMap<Arc<str>, Tree>,
     depth: usize,
     max_depth: usize,
@@ -62,16 +65,17 @@ fn empty_item<'s>() -> Item<'s> {
 }
 
 /// Parses `text` as the template `name` with delimiters `left`/`right` (empty = `{{`/`}}`).
-/// `has_func` tells which function names exist (the func map plus Go's built-ins).
+/// `resolve` finds the function a name refers to (the func map, then Go's built-ins).
 pub(crate) fn parse(
     name: &str,
     text: &str,
     left: &str,
     right: &str,
-    has_func: &dyn Fn(&str) -> bool,
+    resolve: &dyn Fn(&str) -> Option<Callee>,
     max_depth: usize,
 ) -> PResult<HashMap<Arc<str>, Tree>> {
     let name: Arc<str> = name.into();
+    let has_func = |name: &str| resolve(name).is_some();
     let lex = Lexer::new(text, left, right, !has_func("break"), !has_func("continue"));
     let mut p = Parser {
         parse_name: name.clone(),
@@ -85,7 +89,7 @@ pub(crate) fn parse(
             action_line: 0,
             range_depth: 0,
         },
-        has_func,
+        resolve,
         trees: HashMap::new(),
         depth: 0,
         max_depth,
@@ -648,15 +652,16 @@ impl<'s> Parser<'s, '_> {
         let pos = token.pos;
         Ok(Some(match token.typ {
             ItemType::Identifier => {
-                if !(self.has_func)(&token.val) {
+                let Some(callee) = (self.resolve)(&token.val) else {
                     return Err(self.errorf(format!(
                         "function {} not defined",
                         super::gofmt::quote(&token.val)
                     )));
-                }
+                };
                 Arg::Identifier {
                     pos,
                     name: token.val.as_ref().into(),
+                    callee,
                 }
             }
             ItemType::Dot => Arg::Dot { pos },
@@ -709,6 +714,28 @@ fn ctl_str(c: &Ctl) -> String {
     }
 }
 
+/// Go's `simplifyComplex`: a complex constant with no imaginary part is also a float, and maybe
+/// an integer.
+fn simplify_complex(mut n: NumberNode, c: complex::Complex) -> NumberNode {
+    n.is_complex = true;
+    n.complex128 = (c.re, c.im);
+    n.is_float = c.im == 0.0;
+    if n.is_float {
+        let f = c.re;
+        n.float64 = f;
+        n.is_int =
+            f.fract() == 0.0 && (-9.223_372_036_854_776e18..9.223_372_036_854_776e18).contains(&f);
+        if n.is_int {
+            n.int64 = f as i64;
+        }
+        n.is_uint = f.fract() == 0.0 && (0.0..1.844_674_407_370_955_2e19).contains(&f);
+        if n.is_uint {
+            n.uint64 = f as u64;
+        }
+    }
+    n
+}
+
 /// Go's `newNumber`: every interpretation of a numeric literal.
 fn new_number(pos: usize, text: &str, typ: ItemType) -> Result<NumberNode, String> {
     let mut n = NumberNode {
@@ -730,19 +757,15 @@ fn new_number(pos: usize, text: &str, typ: ItemType) -> Result<NumberNode, Strin
         n.is_float = true;
         return Ok(n);
     }
-    if typ == ItemType::Complex || text.ends_with('i') {
-        // Complex constants have no counterpart in KOTS data; Go accepts them syntactically.
-        let re = text.trim_end_matches('i');
-        if typ != ItemType::Complex {
-            if let Some(f) = strconv::parse_float(re) {
-                n.is_complex = true;
-                n.is_float = f == 0.0;
-                return Ok(n);
-            }
-        } else {
-            n.is_complex = true;
-            return Ok(n);
-        }
+    if typ == ItemType::Complex {
+        // Go lets fmt.Sscan parse the pair.
+        let c = complex::parse(text, strconv::parse_float)
+            .ok_or_else(|| format!("illegal number syntax: {}", super::gofmt::quote(text)))?;
+        return Ok(simplify_complex(n, c));
+    }
+    // Imaginary constants can only be complex unless they are zero.
+    if let Some(im) = text.strip_suffix('i').and_then(strconv::parse_float) {
+        return Ok(simplify_complex(n, complex::Complex { re: 0.0, im }));
     }
     if let Some(u) = strconv::parse_uint(text) {
         n.is_uint = true;

@@ -21,7 +21,9 @@
 //! Data decoded from JSON follows Go's `encoding/json` into `interface{}`: every number is a
 //! `float64`, objects are `map[string]interface{}`, arrays `[]interface{}`.
 //!
-//! Clones are cheap: strings, lists and maps are reference counted.
+//! Clones are cheap: strings, lists and maps are reference counted. Strings and lists are
+//! immutable; maps are shared and mutable like Go's map references ([`MapRef`]): sprig's `set`,
+//! `unset` and `merge` change a map in place, and every value holding it sees the change.
 //!
 //! ```
 //! use kots_render::template::Value;
@@ -32,7 +34,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use super::funcs::FuncError;
 use super::gofmt;
@@ -61,8 +63,8 @@ pub enum Value {
     String(Arc<str>),
     /// Go `[]interface{}`.
     List(Arc<Vec<Value>>),
-    /// Go `map[string]interface{}`.
-    Map(Arc<Map>),
+    /// Go `map[string]interface{}`: a shared, mutable reference, as in Go.
+    Map(MapRef),
     /// Any other Go type (a struct, `time.Time`, ...), implemented by a function library.
     Object(Arc<dyn Object>),
 }
@@ -71,7 +73,7 @@ pub enum Value {
 ///
 /// Sprig uses these for `time.Time`, `*semver.Version` and the certificate structs of `genCA`.
 /// Templates reach fields and methods with `.Name` chains (`(genCA "x" 365).Cert`).
-pub trait Object: fmt::Debug + Send + Sync {
+pub trait Object: fmt::Debug + Send + Sync + std::any::Any {
     /// The Go type as `%T` prints it, e.g. `time.Time` or `sprig.certificate`.
     fn type_name(&self) -> &str;
     /// The Go kind as `reflect.Kind.String()` names it, e.g. `struct` or `ptr`.
@@ -105,17 +107,25 @@ impl Value {
             serde_json::Value::Array(a) => {
                 Value::List(Arc::new(a.iter().map(Value::from_json).collect()))
             }
-            serde_json::Value::Object(o) => Value::Map(Arc::new(
+            serde_json::Value::Object(o) => Value::map(
                 o.iter()
                     .map(|(k, v)| (k.clone(), Value::from_json(v)))
                     .collect(),
-            )),
+            ),
         }
     }
 
     /// Encodes the value as JSON. Integers stay integers; non-finite floats and objects become
-    /// their `%v` string.
+    /// their `%v` string. Values nested deeper than [`MAX_DEPTH`] (a map containing itself) are
+    /// cut off as `null`.
     pub fn to_json(&self) -> serde_json::Value {
+        self.to_json_at(0)
+    }
+
+    fn to_json_at(&self, depth: usize) -> serde_json::Value {
+        if depth > MAX_DEPTH {
+            return serde_json::Value::Null;
+        }
         match self {
             Value::Nil => serde_json::Value::Null,
             Value::Bool(b) => (*b).into(),
@@ -125,8 +135,12 @@ impl Value {
                 .map(serde_json::Value::Number)
                 .unwrap_or_else(|| self.to_string().into()),
             Value::String(s) => s.as_ref().into(),
-            Value::List(l) => l.iter().map(Value::to_json).collect(),
-            Value::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
+            Value::List(l) => l.iter().map(|v| v.to_json_at(depth + 1)).collect(),
+            Value::Map(m) => m
+                .snapshot()
+                .iter()
+                .map(|(k, v)| (k.clone(), v.to_json_at(depth + 1)))
+                .collect(),
             Value::Object(_) => self.to_string().into(),
         }
     }
@@ -206,12 +220,49 @@ impl Value {
         }
     }
 
-    /// The map, if this is a map.
-    pub fn as_map(&self) -> Option<&Map> {
+    /// A snapshot of the map's entries, if this is a map (later changes to the map do not
+    /// show in the snapshot).
+    pub fn as_map(&self) -> Option<Arc<Map>> {
         match self {
-            Value::Map(m) => Some(m),
+            Value::Map(m) => Some(m.snapshot()),
             _ => None,
         }
+    }
+
+    /// A copy sharing nothing mutable with `self` (copystructure's deep copy, as sprig's
+    /// `deepCopy`): maps are copied at every level. Fails on values nested deeper than
+    /// [`MAX_DEPTH`], which is how a map containing itself shows (Go overflows its stack).
+    pub fn deep_copy(&self) -> Result<Value, FuncError> {
+        self.deep_copy_at(0, &mut Vec::new())
+    }
+
+    /// `maps`: the maps being copied around `self` (meeting one again is a cycle).
+    fn deep_copy_at(&self, depth: usize, maps: &mut Vec<usize>) -> Result<Value, FuncError> {
+        if depth > MAX_DEPTH {
+            return Err(too_deep());
+        }
+        Ok(match self {
+            Value::List(l) => Value::list(
+                l.iter()
+                    .map(|v| v.deep_copy_at(depth + 1, maps))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Value::Map(m) if m.is_nil() => self.clone(),
+            Value::Map(m) => {
+                if maps.contains(&m.id()) {
+                    return Err(too_deep());
+                }
+                maps.push(m.id());
+                let copy = m
+                    .snapshot()
+                    .iter()
+                    .map(|(k, v)| Ok((k.clone(), v.deep_copy_at(depth + 1, maps)?)))
+                    .collect::<Result<_, FuncError>>()?;
+                maps.pop();
+                Value::map(copy)
+            }
+            other => other.clone(),
+        })
     }
 
     /// Builds a list value.
@@ -221,7 +272,120 @@ impl Value {
 
     /// Builds a map value.
     pub fn map(map: Map) -> Value {
-        Value::Map(Arc::new(map))
+        Value::Map(MapRef::new(map))
+    }
+}
+
+/// The deepest nesting of lists and maps that printing, copying and encoding follow. Data never
+/// nests this deep; a map containing itself (`set $d "self" $d`) does, endlessly, and Go
+/// overflows its stack printing it.
+pub const MAX_DEPTH: usize = 1_000;
+
+/// The error for a map containing itself, or a value nested deeper than [`MAX_DEPTH`].
+pub(crate) fn too_deep() -> FuncError {
+    FuncError::Limit(format!(
+        "a map contains itself, or values nest deeper than {MAX_DEPTH} levels"
+    ))
+}
+
+/// A Go map: a shared reference to mutable entries, so that a change made through one value
+/// (sprig's `set`, `unset`, `merge`) is seen through every other value holding the same map.
+///
+/// Readers take a [`snapshot`](MapRef::snapshot) (cheap: a reference count) and iterate it
+/// without holding a lock; a writer changes the entries in place unless a snapshot is alive, in
+/// which case it copies them first. So ranging over a map sees the entries as they were when the
+/// range started, as Go's `range` over a sorted key list does.
+///
+/// ```
+/// use kots_render::template::Value;
+/// let d = Value::from_json(&serde_json::json!({"a": 1}));
+/// let alias = d.clone();
+/// if let Value::Map(m) = &d {
+///     m.update(|m| m.insert("b".into(), Value::Int(2)));
+/// }
+/// assert_eq!(alias.to_string(), "map[a:1 b:2]");
+/// ```
+#[derive(Clone, Default)]
+pub struct MapRef {
+    cell: Arc<Mutex<Arc<Map>>>,
+    nil: bool,
+}
+
+impl MapRef {
+    /// A new map holding `map`.
+    pub fn new(map: Map) -> Self {
+        MapRef {
+            cell: Arc::new(Mutex::new(Arc::new(map))),
+            nil: false,
+        }
+    }
+
+    /// Go's nil map (what a nil or missing argument becomes in a map parameter): empty, and
+    /// sprig's `set` on it fails as Go's assignment to a nil map panics. Never changed.
+    pub fn nil() -> Self {
+        MapRef {
+            nil: true,
+            ..MapRef::default()
+        }
+    }
+
+    /// Whether this is Go's nil map.
+    pub fn is_nil(&self) -> bool {
+        self.nil
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Arc<Map>> {
+        // The lock is never held across a call that could panic; recover anyway.
+        self.cell.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The entries as they are now.
+    pub fn snapshot(&self) -> Arc<Map> {
+        self.lock().clone()
+    }
+
+    /// The value at `key`.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.lock().get(key).cloned()
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.lock().contains_key(key)
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether the map has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
+    /// Changes the entries in place; every holder of this map sees the change. (Callers check
+    /// [`is_nil`](MapRef::is_nil) first: Go cannot store into a nil map.)
+    pub fn update<R>(&self, change: impl FnOnce(&mut Map) -> R) -> R {
+        let mut guard = self.lock();
+        change(Arc::make_mut(&mut guard))
+    }
+
+    /// Whether `self` and `other` are the same Go map (not merely equal).
+    pub fn same(&self, other: &MapRef) -> bool {
+        Arc::ptr_eq(&self.cell, &other.cell)
+    }
+
+    /// An identity for the map, for cycle detection.
+    pub(crate) fn id(&self) -> usize {
+        Arc::as_ptr(&self.cell) as usize
+    }
+}
+
+/// Prints the map as Go's `%v` does (bounded by [`MAX_DEPTH`]).
+impl fmt::Debug for MapRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", Value::Map(self.clone()))
     }
 }
 

@@ -259,11 +259,13 @@ pub fn is_empty(v: &Value) -> bool {
 }
 
 /// Go's `reflect.DeepEqual` on template values: same type and equal contents. Iterative, so
-/// deeply nested values cannot overflow the stack.
+/// deeply nested values cannot overflow the stack; a pair of maps already being compared counts
+/// as equal, as in Go, so maps containing themselves terminate.
 pub fn deep_equal(a: &Value, b: &Value) -> bool {
-    let mut pending = vec![(a, b)];
+    let mut pending = vec![(a.clone(), b.clone())];
+    let mut visited = std::collections::HashSet::new();
     while let Some((a, b)) = pending.pop() {
-        let same = match (a, b) {
+        let same = match (&a, &b) {
             (Value::Nil, Value::Nil) => true,
             (Value::Bool(x), Value::Bool(y)) => x == y,
             (Value::Int(x), Value::Int(y)) | (Value::Int64(x), Value::Int64(y)) => x == y,
@@ -271,13 +273,20 @@ pub fn deep_equal(a: &Value, b: &Value) -> bool {
             (Value::Float(x), Value::Float(y)) => x == y,
             (Value::String(x), Value::String(y)) => x == y,
             (Value::List(x), Value::List(y)) => {
-                pending.extend(x.iter().zip(y.iter()));
+                pending.extend(x.iter().cloned().zip(y.iter().cloned()));
                 x.len() == y.len()
             }
             (Value::Map(x), Value::Map(y)) => {
+                if x.is_nil() != y.is_nil() {
+                    return false;
+                }
+                if x.same(y) || !visited.insert((x.id(), y.id())) {
+                    continue;
+                }
+                let (x, y) = (x.snapshot(), y.snapshot());
                 for (k, v) in x.iter() {
                     match y.get(k) {
-                        Some(w) => pending.push((v, w)),
+                        Some(w) => pending.push((v.clone(), w.clone())),
                         None => return false,
                     }
                 }

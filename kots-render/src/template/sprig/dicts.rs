@@ -1,16 +1,18 @@
 //! sprig's dictionary functions (dict.go), with `merge`/`mergeOverwrite` following
 //! `dario.cat/mergo` v1.0.1 on `map[string]interface{}`.
 //!
-//! Go maps are references: sprig's `set`, `unset` and `merge` change the map they are given, and
-//! every variable holding it sees the change. The engine's maps are immutable shared values, so
-//! these functions return the changed map instead, and the change is visible where the result
-//! is used (`{{ $d = set $d "k" "v" }}`, or `set`'s result in a pipeline) but not through other
-//! variables holding the old map.
+//! Go maps are references, and so are the engine's ([`MapRef`]): `set`, `unset`, `merge` and
+//! `mergeOverwrite` change the map they are given (and return it), and every variable or data
+//! field holding that map sees the change. `dict`, `pick`, `omit` and `deepCopy` make new maps.
+//! A nil or missing map argument is Go's nil map: readable as empty, but `set` on it fails as
+//! Go's assignment to a nil map panics, and `merge` into it makes a new map.
 //!
 //! Go ranges over maps in random order; `keys` and `values` return sorted-key order.
 
+use std::sync::Arc;
+
 use super::super::funcs::{FuncError, FuncMap, Ty};
-use super::super::value::{Map, Value};
+use super::super::value::{Map, MapRef, Value};
 use super::conv::{is_empty, strval};
 use super::{add, str_arg};
 
@@ -29,18 +31,26 @@ pub fn register(map: &mut FuncMap) {
     add(map, "get", &[M, S], None, |_, a| {
         Ok(dict(&a[0])
             .get(str_arg(a, 1))
-            .cloned()
             .unwrap_or_else(|| Value::from("")))
     });
-    add(map, "set", &[M, S, Any], None, |_, a| {
-        let mut d = dict(&a[0]).clone();
-        d.insert(str_arg(a, 1).to_string(), a[2].clone());
-        Ok(Value::map(d))
+    add(map, "set", &[M, S, Any], None, |ctx, a| {
+        let d = dict(&a[0]);
+        if d.is_nil() {
+            return Err(FuncError::failed("assignment to entry in nil map"));
+        }
+        let key = str_arg(a, 1);
+        if !d.contains_key(key) {
+            ctx.check_len("set", d.len() as u64 + 1)?;
+        }
+        d.update(|m| m.insert(key.to_string(), a[2].clone()));
+        Ok(a[0].clone())
     });
     add(map, "unset", &[M, S], None, |_, a| {
-        let mut d = dict(&a[0]).clone();
-        d.remove(str_arg(a, 1));
-        Ok(Value::map(d))
+        let d = dict(&a[0]);
+        if d.contains_key(str_arg(a, 1)) {
+            d.update(|m| m.remove(str_arg(a, 1)));
+        }
+        Ok(a[0].clone())
     });
     add(map, "hasKey", &[M, S], None, |_, a| {
         Ok(dict(&a[0]).contains_key(str_arg(a, 1)).into())
@@ -48,24 +58,28 @@ pub fn register(map: &mut FuncMap) {
     add(map, "pluck", &[S], Some(M), |_, a| {
         let key = str_arg(a, 0);
         Ok(Value::list(
-            a[1..]
-                .iter()
-                .filter_map(|d| dict(d).get(key).cloned())
-                .collect(),
+            a[1..].iter().filter_map(|d| dict(d).get(key)).collect(),
         ))
     });
     add(map, "keys", &[], Some(M), |_, a| {
         Ok(Value::list(
             a.iter()
-                .flat_map(|d| dict(d).keys().map(|k| Value::from(k.as_str())))
+                .flat_map(|d| {
+                    let d = dict(d).snapshot();
+                    d.keys()
+                        .map(|k| Value::from(k.as_str()))
+                        .collect::<Vec<_>>()
+                })
                 .collect(),
         ))
     });
     add(map, "values", &[M], None, |_, a| {
-        Ok(Value::list(dict(&a[0]).values().cloned().collect()))
+        Ok(Value::list(
+            dict(&a[0]).snapshot().values().cloned().collect(),
+        ))
     });
     add(map, "pick", &[M], Some(S), |_, a| {
-        let d = dict(&a[0]);
+        let d = dict(&a[0]).snapshot();
         let picked: Map = a[1..]
             .iter()
             .filter_map(|k| k.as_str().and_then(|k| d.get_key_value(k)))
@@ -76,6 +90,7 @@ pub fn register(map: &mut FuncMap) {
     add(map, "omit", &[M], Some(S), |_, a| {
         let omit: Vec<&str> = a[1..].iter().filter_map(Value::as_str).collect();
         let kept: Map = dict(&a[0])
+            .snapshot()
             .iter()
             .filter(|(k, _)| !omit.contains(&k.as_str()))
             .map(|(k, v)| (k.clone(), v.clone()))
@@ -94,30 +109,37 @@ pub fn register(map: &mut FuncMap) {
             Value::Nil => Err(FuncError::failed(
                 "reflect: call of reflect.Value.Type on zero Value",
             )),
-            _ => Ok(a[0].clone()),
+            _ => a[0].deep_copy(),
         });
     }
     add(map, "dig", &[], Some(Any), |_, a| dig(a));
 }
 
 /// The map of a `map[string]interface{}` argument (the engine has checked the type).
-fn dict(v: &Value) -> &Map {
-    static EMPTY: Map = Map::new();
-    v.as_map().unwrap_or(&EMPTY)
+fn dict(v: &Value) -> MapRef {
+    match v {
+        Value::Map(m) => m.clone(),
+        _ => MapRef::nil(),
+    }
 }
 
-/// Merges each of `args[1..]` into `args[0]`.
+/// sprig's `merge(dst, srcs...)`: mergo merges each source into `dst` in place and returns it; a
+/// nil `dst` is replaced by a new map once a non-nil source comes.
 fn merge_all(args: &[Value], overwrite: bool) -> Value {
-    let mut dst = dict(&args[0]).clone();
+    let mut dst = dict(&args[0]);
     for src in &args[1..] {
-        merge_into(&mut dst, dict(src), overwrite);
+        let src = dict(src);
+        if dst.is_nil() && !src.is_nil() {
+            dst = MapRef::new(Map::new());
+        }
+        merge_into(&dst, &src.snapshot(), overwrite);
     }
-    Value::map(dst)
+    Value::Map(dst)
 }
 
 /// mergo's `deepMerge` for two `map[string]interface{}`: without `overwrite` only missing or
-/// empty keys are filled; nested maps merge recursively either way.
-fn merge_into(dst: &mut Map, src: &Map, overwrite: bool) {
+/// empty keys are filled; nested maps merge recursively (in place) either way.
+fn merge_into(dst: &MapRef, src: &Arc<Map>, overwrite: bool) {
     merge_at(dst, src, overwrite, 0);
 }
 
@@ -125,23 +147,24 @@ fn merge_into(dst: &mut Map, src: &Map, overwrite: bool) {
 /// nested values cannot overflow the stack.
 const MAX_MERGE_DEPTH: usize = 1_000;
 
-fn merge_at(dst: &mut Map, src: &Map, overwrite: bool, depth: usize) {
-    if depth > MAX_MERGE_DEPTH {
+fn merge_at(dst: &MapRef, src: &Map, overwrite: bool, depth: usize) {
+    // mergo cannot set a nil map reached inside another map: it leaves it (the caller then
+    // stores the source map in its place).
+    if depth > MAX_MERGE_DEPTH || dst.is_nil() {
         return;
     }
+    let set = |key: &String, v: Value| dst.update(|m| m.insert(key.clone(), v));
     for (key, s) in src {
-        let d = dst.get(key).cloned();
+        let d = dst.get(key);
         if matches!(s, Value::Nil) {
             if overwrite {
-                dst.insert(key.clone(), Value::Nil);
+                set(key, Value::Nil);
             }
             continue;
         }
         match (s, &d) {
             (Value::Map(sm), Some(Value::Map(dm))) => {
-                let mut nested = dm.as_ref().clone();
-                merge_at(&mut nested, sm, overwrite, depth + 1);
-                dst.insert(key.clone(), Value::map(nested));
+                merge_at(dm, &sm.snapshot(), overwrite, depth + 1);
             }
             (Value::List(_), _) => {
                 // mergo replaces a slice when overwriting or when the whole map is empty;
@@ -154,7 +177,7 @@ fn merge_at(dst: &mut Map, src: &Map, overwrite: bool, depth: usize) {
                         _ => Value::list(Vec::new()),
                     }
                 };
-                dst.insert(key.clone(), replacement);
+                set(key, replacement);
             }
             _ => {}
         }
@@ -166,7 +189,7 @@ fn merge_at(dst: &mut Map, src: &Map, overwrite: bool, depth: usize) {
             }
         }
         if overwrite || d.as_ref().is_none_or(is_empty) {
-            dst.insert(key.clone(), s.clone());
+            set(key, s.clone());
         }
     }
 }
@@ -184,18 +207,18 @@ fn dig(args: &[Value]) -> Result<Value, FuncError> {
         .map(|k| k.as_str().ok_or_else(|| conversion(k, "string")))
         .collect::<Result<Vec<_>, _>>()?;
     for (i, key) in keys.iter().enumerate() {
-        let Some(step) = current.get(*key) else {
+        let Some(step) = current.get(*key).cloned() else {
             return Ok(default.clone());
         };
         if i + 1 == keys.len() {
-            return Ok(step.clone());
+            return Ok(step);
         }
-        current = as_dict(step)?;
+        current = as_dict(&step)?;
     }
     Ok(default.clone())
 }
 
-fn as_dict(v: &Value) -> Result<&Map, FuncError> {
+fn as_dict(v: &Value) -> Result<Arc<Map>, FuncError> {
     v.as_map()
         .ok_or_else(|| conversion(v, "map[string]interface {}"))
 }
@@ -215,37 +238,35 @@ fn conversion(v: &Value, want: &str) -> FuncError {
 mod tests {
     use super::*;
 
-    fn m(json: serde_json::Value) -> Map {
-        Value::from_json(&json)
-            .as_map()
-            .cloned()
-            .unwrap_or_default()
+    fn m(json: serde_json::Value) -> MapRef {
+        dict(&Value::from_json(&json))
     }
 
     #[test]
     fn merge_fills_only_missing_or_empty() {
-        let mut dst = m(serde_json::json!({"a": 1, "b": "", "n": {"x": 1}, "l": [1]}));
+        let dst = m(serde_json::json!({"a": 1, "b": "", "n": {"x": 1}, "l": [1]}));
         merge_into(
-            &mut dst,
-            &m(serde_json::json!({"a": 2, "b": "B", "c": 3, "n": {"x": 2, "y": 2}, "l": [9]})),
+            &dst,
+            &m(serde_json::json!({"a": 2, "b": "B", "c": 3, "n": {"x": 2, "y": 2}, "l": [9]}))
+                .snapshot(),
             false,
         );
         assert_eq!(
-            Value::map(dst).to_string(),
+            Value::Map(dst).to_string(),
             "map[a:1 b:B c:3 l:[1] n:map[x:1 y:2]]"
         );
     }
 
     #[test]
     fn merge_overwrite_replaces() {
-        let mut dst = m(serde_json::json!({"a": 1, "n": {"x": 1}, "l": [1], "z": 5}));
+        let dst = m(serde_json::json!({"a": 1, "n": {"x": 1}, "l": [1], "z": 5}));
         merge_into(
-            &mut dst,
-            &m(serde_json::json!({"a": 2, "n": {"y": 2}, "l": [9], "z": null})),
+            &dst,
+            &m(serde_json::json!({"a": 2, "n": {"y": 2}, "l": [9], "z": null})).snapshot(),
             true,
         );
         assert_eq!(
-            Value::map(dst).to_string(),
+            Value::Map(dst).to_string(),
             "map[a:2 l:[9] n:map[x:1 y:2] z:<nil>]"
         );
     }

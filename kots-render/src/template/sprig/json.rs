@@ -30,7 +30,7 @@ pub enum EncodeError {
 /// `json.Marshal` (or `MarshalIndent`), failing as Go does on NaN and infinities.
 pub fn encode(v: &Value, style: Style) -> Result<String, EncodeError> {
     let mut out = String::new();
-    write_value(&mut out, v, style, 0)?;
+    write_value(&mut out, v, style, 0, &mut Vec::new())?;
     Ok(out)
 }
 
@@ -43,7 +43,15 @@ fn newline(out: &mut String, style: Style, depth: usize) {
     }
 }
 
-fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) -> Result<(), EncodeError> {
+/// `maps` holds the maps being encoded around `v`: meeting one again is a cycle, which Go's
+/// encoder reports.
+fn write_value(
+    out: &mut String,
+    v: &Value,
+    style: Style,
+    depth: usize,
+    maps: &mut Vec<usize>,
+) -> Result<(), EncodeError> {
     if out.len() > style.max_len {
         return Err(EncodeError::TooLarge(style.max_len));
     }
@@ -68,18 +76,35 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) -> Resul
                     out.push(',');
                 }
                 newline(out, style, depth + 1);
-                write_value(out, item, style, depth + 1)?;
+                write_value(out, item, style, depth + 1, maps)?;
             }
             newline(out, style, depth);
             out.push(']');
         }
-        Value::Map(map) => write_object(
-            out,
-            map.iter().map(|(k, v)| (k.as_str(), v.clone())),
-            style,
-            depth,
-        )?,
+        Value::Map(map) if map.is_nil() => out.push_str("null"),
+        Value::Map(map) => {
+            if maps.contains(&map.id()) {
+                return Err(EncodeError::Unsupported(
+                    "json: unsupported value: encountered a cycle via map[string]interface {}"
+                        .into(),
+                ));
+            }
+            maps.push(map.id());
+            write_object(
+                out,
+                map.snapshot().iter().map(|(k, v)| (k.as_str(), v.clone())),
+                style,
+                depth,
+                maps,
+            )?;
+            maps.pop();
+        }
         Value::Object(o) => match o.type_name() {
+            "complex128" => {
+                return Err(EncodeError::Unsupported(
+                    "json: unsupported type: complex128".into(),
+                ))
+            }
             // Types with a MarshalJSON/MarshalText method encode as a string.
             "time.Time" => {
                 let layout = Value::from("2006-01-02T15:04:05.999999999Z07:00");
@@ -96,7 +121,7 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) -> Resul
                     .into_iter()
                     .filter_map(|f| o.member(f, &[]).and_then(Result::ok).map(|v| (f, v)))
                     .collect();
-                write_object(out, fields.into_iter(), style, depth)?;
+                write_object(out, fields.into_iter(), style, depth, maps)?;
             }
         },
     }
@@ -108,6 +133,7 @@ fn write_object<'a>(
     fields: impl Iterator<Item = (&'a str, Value)>,
     style: Style,
     depth: usize,
+    maps: &mut Vec<usize>,
 ) -> Result<(), EncodeError> {
     out.push('{');
     let mut any = false;
@@ -122,7 +148,7 @@ fn write_object<'a>(
         if style.indent.is_some() {
             out.push(' ');
         }
-        write_value(out, &v, style, depth + 1)?;
+        write_value(out, &v, style, depth + 1, maps)?;
     }
     if any {
         newline(out, style, depth);

@@ -14,7 +14,7 @@ pub fn register(map: &mut FuncMap) {
         Ok(u.to_dict())
     });
     add(map, "urlJoin", &[Ty::Map], None, |_, a| {
-        join(a[0].as_map().unwrap_or(&Map::new())).map(Value::from)
+        join(&a[0].as_map().unwrap_or_default()).map(Value::from)
     });
 }
 
@@ -437,14 +437,14 @@ mod tests {
             &serde_json::json!({"scheme": "https", "host": "h:1", "path": "/a b", "query": "q=1", "fragment": "f g", "userinfo": "u:p"}),
         );
         assert_eq!(
-            join(d.as_map().unwrap()).unwrap(),
+            join(&d.as_map().unwrap()).unwrap(),
             "https://u:p@h:1/a%20b?q=1#f%20g"
         );
         let d = Value::from_json(&serde_json::json!({"path": "a:b"}));
-        assert_eq!(join(d.as_map().unwrap()).unwrap(), "./a:b");
+        assert_eq!(join(&d.as_map().unwrap()).unwrap(), "./a:b");
         let d = Value::from_json(&serde_json::json!({"host": 1}));
         assert_eq!(
-            join(d.as_map().unwrap()).unwrap_err().to_string(),
+            join(&d.as_map().unwrap()).unwrap_err().to_string(),
             "unable to parse host key, must be of type string, but float64 found"
         );
     }
