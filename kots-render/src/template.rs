@@ -13,6 +13,7 @@
 
 mod builtins;
 mod complex;
+mod cycles;
 pub mod error;
 mod exec;
 pub mod funcs;

@@ -2,6 +2,7 @@
 //! values, truthiness, `<no value>`, argument checking and error messages (with the node Go
 //! points at) come out identical.
 
+use super::cycles::StoredMaps;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -133,6 +134,7 @@ pub(crate) struct State<'t, 'o> {
     args: Vec<Val>,
     /// The same, converted for the function being called.
     values: Vec<Value>,
+    stored_maps: StoredMaps,
 }
 
 /// Executes the template `tree` with `data` into `out`.
@@ -158,8 +160,11 @@ pub(crate) fn execute<'t>(
         random: ex.providers.random(),
         args: Vec::new(),
         values: Vec::new(),
+        stored_maps: StoredMaps::default(),
     };
-    s.walk_list(&dot, &tree.root).map(|_| ()).map_err(|e| *e)
+    let result = s.walk_list(&dot, &tree.root).map(|_| ()).map_err(|e| *e);
+    s.stored_maps.break_cycles();
+    result
 }
 
 impl<'t> State<'t, '_> {
@@ -813,6 +818,7 @@ impl<'t> State<'t, '_> {
             env: &*self.ex.providers.env,
             random: &mut *self.random,
             limits: self.ex.limits,
+            stored_maps: &mut self.stored_maps,
         };
         let result = f.call(&mut ctx, &self.values[vbase..]);
         self.values.truncate(vbase);

@@ -228,6 +228,8 @@ pub struct CallContext<'a> {
     pub random: &'a mut dyn Random,
     /// The limits of this render.
     pub limits: &'a Limits,
+    /// Maps stored into in place (`set`, `merge`), whose cycles are freed when the render ends.
+    pub(crate) stored_maps: &'a mut super::cycles::StoredMaps,
 }
 
 impl CallContext<'_> {

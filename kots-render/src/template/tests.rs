@@ -192,6 +192,26 @@ fn limits_are_errors() {
 }
 
 #[test]
+fn cycles_are_freed_when_the_render_ends() {
+    let data = Value::from_json(&serde_json::json!({"d": {"a": 1}, "kept": {"b": 2}}));
+    let template = Template::parse(
+        "t",
+        "{{ $_ := set .d \"self\" .d }}{{ $_ := set .kept \"d\" .d }}{{ len .d }} {{ .d.self.self.a }}",
+    )
+    .expect("parses");
+    let d = data.as_map().expect("a map")["d"].clone();
+    let Value::Map(d) = d else {
+        panic!("d is a map")
+    };
+    assert_eq!(template.render(&data).expect("renders"), "2 1");
+    // The map that held itself was emptied (the cycle is gone, so it can be freed); the map that
+    // only pointed into the cycle keeps its entries.
+    assert!(d.is_empty());
+    let kept = data.as_map().expect("a map")["kept"].to_string();
+    assert_eq!(kept, "map[b:2 d:map[]]");
+}
+
+#[test]
 fn deep_input_hits_limits_not_the_stack() {
     // Run on a thread with a 2 MiB stack (the smallest a binding's caller may give us).
     std::thread::Builder::new()

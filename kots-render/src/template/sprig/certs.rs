@@ -632,6 +632,7 @@ mod tests {
             env: &env,
             random: &mut random,
             limits: &limits,
+            stored_maps: &mut Default::default(),
         };
         f(&mut ctx)
     }

@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use super::super::funcs::{FuncError, FuncMap, Ty};
+use super::super::funcs::{CallContext, FuncError, FuncMap, Ty};
 use super::super::value::{Map, MapRef, Value};
 use super::conv::{is_empty, strval};
 use super::{add, str_arg};
@@ -41,6 +41,9 @@ pub fn register(map: &mut FuncMap) {
         let key = str_arg(a, 1);
         if !d.contains_key(key) {
             ctx.check_len("set", d.len() as u64 + 1)?;
+        }
+        if matches!(a[2], Value::Map(_) | Value::List(_)) {
+            ctx.stored_maps.note(&d);
         }
         d.update(|m| m.insert(key.to_string(), a[2].clone()));
         Ok(a[0].clone())
@@ -98,10 +101,14 @@ pub fn register(map: &mut FuncMap) {
         Ok(Value::map(kept))
     });
     for name in ["merge", "mustMerge"] {
-        add(map, name, &[M], Some(M), |_, a| Ok(merge_all(a, false)));
+        add(map, name, &[M], Some(M), |ctx, a| {
+            Ok(merge_all(ctx, a, false))
+        });
     }
     for name in ["mergeOverwrite", "mustMergeOverwrite"] {
-        add(map, name, &[M], Some(M), |_, a| Ok(merge_all(a, true)));
+        add(map, name, &[M], Some(M), |ctx, a| {
+            Ok(merge_all(ctx, a, true))
+        });
     }
     for name in ["deepCopy", "mustDeepCopy"] {
         add(map, name, &[Any], None, |_, a| match a[0] {
@@ -125,7 +132,7 @@ fn dict(v: &Value) -> MapRef {
 
 /// sprig's `merge(dst, srcs...)`: mergo merges each source into `dst` in place and returns it; a
 /// nil `dst` is replaced by a new map once a non-nil source comes.
-fn merge_all(args: &[Value], overwrite: bool) -> Value {
+fn merge_all(ctx: &mut CallContext<'_>, args: &[Value], overwrite: bool) -> Value {
     let mut dst = dict(&args[0]);
     for src in &args[1..] {
         let src = dict(src);
@@ -134,6 +141,7 @@ fn merge_all(args: &[Value], overwrite: bool) -> Value {
         }
         merge_into(&dst, &src.snapshot(), overwrite);
     }
+    ctx.stored_maps.note(&dst);
     Value::Map(dst)
 }
 
