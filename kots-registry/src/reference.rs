@@ -192,7 +192,9 @@ mod tests {
         let r = ImageRef::parse_repository("127.0.0.1:5000/a/b").unwrap();
         assert_eq!(r.repository(), "a/b");
         assert!(ImageRef::parse_repository("127.0.0.1:5000/a/b:1").is_err());
-        assert!(ImageRef::parse_repository("UPPER/case").is_err());
+        // An upper-case first component is a domain (distribution/reference v0.6.0); an
+        // upper-case repository path is not valid.
+        assert!(ImageRef::parse_repository("registry/Upper").is_err());
         assert!(ImageRef::parse_repository("127.0.0.1:5000/a/b@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef").is_err());
     }
 
