@@ -192,6 +192,25 @@ fn limits_are_errors() {
 }
 
 #[test]
+fn deeply_nested_values_are_freed_without_recursion() {
+    // Found by hand: 500,000 levels of `dict`/`list` overflowed the stack when freed.
+    std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            for make in ["dict \"x\" $d", "list $d", "list (dict \"x\" $d)"] {
+                let source = format!(
+                    "{{{{ $d := list }}}}{{{{ range until 300000 }}}}{{{{ $d = {make} }}}}{{{{ end }}}}ok"
+                );
+                let template = Template::parse("t", &source).expect("parses");
+                assert_eq!(template.render(&Value::Nil).expect(&source), "ok");
+            }
+        })
+        .expect("thread starts")
+        .join()
+        .expect("no stack overflow");
+}
+
+#[test]
 fn cycles_are_freed_when_the_render_ends() {
     let data = Value::from_json(&serde_json::json!({"d": {"a": 1}, "kept": {"b": 2}}));
     let template = Template::parse(

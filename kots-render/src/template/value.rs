@@ -62,7 +62,7 @@ pub enum Value {
     /// Go `string`.
     String(Arc<str>),
     /// Go `[]interface{}`.
-    List(Arc<Vec<Value>>),
+    List(Arc<Items>),
     /// Go `map[string]interface{}`: a shared, mutable reference, as in Go.
     Map(MapRef),
     /// Any other Go type (a struct, `time.Time`, ...), implemented by a function library.
@@ -104,9 +104,7 @@ impl Value {
             serde_json::Value::Bool(b) => Value::Bool(*b),
             serde_json::Value::Number(n) => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
             serde_json::Value::String(s) => Value::String(s.as_str().into()),
-            serde_json::Value::Array(a) => {
-                Value::List(Arc::new(a.iter().map(Value::from_json).collect()))
-            }
+            serde_json::Value::Array(a) => Value::list(a.iter().map(Value::from_json).collect()),
             serde_json::Value::Object(o) => Value::map(
                 o.iter()
                     .map(|(k, v)| (k.clone(), Value::from_json(v)))
@@ -267,7 +265,7 @@ impl Value {
 
     /// Builds a list value.
     pub fn list(items: Vec<Value>) -> Value {
-        Value::List(Arc::new(items))
+        Value::List(Arc::new(Items(items)))
     }
 
     /// Builds a map value.
@@ -324,8 +322,8 @@ impl MapRef {
     /// sprig's `set` on it fails as Go's assignment to a nil map panics. Never changed.
     pub fn nil() -> Self {
         MapRef {
+            cell: Arc::default(),
             nil: true,
-            ..MapRef::default()
         }
     }
 
@@ -379,6 +377,63 @@ impl MapRef {
     /// An identity for the map, for cycle detection.
     pub(crate) fn id(&self) -> usize {
         Arc::as_ptr(&self.cell) as usize
+    }
+}
+
+/// The elements of a list value. Freeing them, like freeing a map, is iterative: a template can
+/// nest values hundreds of thousands deep (`{{ $d = list $d }}` in a loop), and freeing those
+/// recursively would overflow the stack.
+#[derive(Clone, Debug, Default)]
+pub struct Items(pub Vec<Value>);
+
+impl std::ops::Deref for Items {
+    type Target = Vec<Value>;
+    fn deref(&self) -> &Vec<Value> {
+        &self.0
+    }
+}
+
+impl Drop for Items {
+    fn drop(&mut self) {
+        free_iteratively(std::mem::take(&mut self.0));
+    }
+}
+
+impl Drop for MapRef {
+    fn drop(&mut self) {
+        // Only the last holder frees the entries; the others just drop a reference.
+        if Arc::strong_count(&self.cell) == 1 {
+            let mut pending = Vec::new();
+            self.take_entries(&mut pending);
+            free_iteratively(pending);
+        }
+    }
+}
+
+impl MapRef {
+    /// Moves the entries of a map nothing else holds into `out`, leaving it empty.
+    fn take_entries(&self, out: &mut Vec<Value>) {
+        if Arc::strong_count(&self.cell) == 1 {
+            if let Some(map) = Arc::get_mut(&mut self.lock()) {
+                out.extend(std::mem::take(map).into_values());
+            }
+        }
+    }
+}
+
+/// Frees `values` with a loop instead of recursion: before a list or map that nothing else holds
+/// is dropped, its elements are moved onto the work list, so each drop is shallow.
+fn free_iteratively(mut pending: Vec<Value>) {
+    while let Some(value) = pending.pop() {
+        match value {
+            Value::List(mut items) => {
+                if let Some(items) = Arc::get_mut(&mut items) {
+                    pending.append(&mut items.0);
+                }
+            }
+            Value::Map(map) => map.take_entries(&mut pending),
+            _ => {}
+        }
     }
 }
 
