@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 REPEAT="${1:-2000}"
 TGT="${CARGO_TARGET_DIR:-target}"
 GOBIN="${GO_ORACLE_DIR:-$TGT/go}/go-template-oracle"
+case "$GOBIN" in /*) ;; *) GOBIN="$PWD/$GOBIN" ;; esac # CARGO_TARGET_DIR may be absolute
 mkdir -p "$(dirname "$GOBIN")"
-(cd conformance/go-template && GO111MODULE=off GOPATH=/usr/share/gocode go build -o "$OLDPWD/$GOBIN" .)
+(cd conformance/go-template && GO111MODULE=off GOPATH=/usr/share/gocode go build -o "$GOBIN" .)
 cargo build --release -q -p kots-cli
 KOTS="$TGT/release/kots"
 WORK=conformance/go-template/bench.jsonl
