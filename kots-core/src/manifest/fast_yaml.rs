@@ -174,7 +174,7 @@ impl<'a> Reader<'a> {
             if rest.starts_with('-') && is_sequence_entry(rest) {
                 return None; // `- - x`
             }
-            if starts_mapping_entry(rest) {
+            if split_key(rest).is_some() {
                 // `- key: value`: a mapping whose keys line up with this first key.
                 let column = line.raw.len() - rest.len();
                 self.lines[self.pos] = Line {
@@ -198,7 +198,7 @@ impl<'a> Reader<'a> {
     /// block node on the following lines.
     fn value_after_indicator(&mut self, rest: &str, parent: Parent, depth: usize) -> Option<Value> {
         self.count_node(depth)?;
-        let (Parent::Mapping(indent) | Parent::Sequence(indent)) = parent;
+        let indent = parent.indent();
         self.pos += 1;
         if rest.is_empty() || rest.starts_with('#') {
             return self.nested_block(parent, depth);
@@ -221,7 +221,7 @@ impl<'a> Reader<'a> {
     /// The block node on the lines after `key:` or `-`, or null when there is none.
     fn nested_block(&mut self, parent: Parent, depth: usize) -> Option<Value> {
         self.skip_insignificant();
-        let (Parent::Mapping(indent) | Parent::Sequence(indent)) = parent;
+        let indent = parent.indent();
         match self.peek() {
             Some(next) if next.indent > indent => self.block_node(next.indent, depth),
             // A mapping's sequence value may sit at its key's indentation (`key:\n- a`).
@@ -325,6 +325,13 @@ enum Parent {
     Sequence(usize),
 }
 
+impl Parent {
+    fn indent(self) -> usize {
+        let (Parent::Mapping(indent) | Parent::Sequence(indent)) = self;
+        indent
+    }
+}
+
 enum Chomp {
     Clip,
     Strip,
@@ -334,11 +341,6 @@ enum Chomp {
 /// `-` alone or followed by a space: a block sequence entry.
 fn is_sequence_entry(text: &str) -> bool {
     text == "-" || text.starts_with("- ")
-}
-
-/// Whether `text` begins with `key:` followed by a space or the end of the line.
-fn starts_mapping_entry(text: &str) -> bool {
-    split_key(text).is_some()
 }
 
 /// Splits `key: rest` into the key, typed and stringified as Kubernetes does, and the text after

@@ -14,7 +14,7 @@ use rsa::pkcs8::DecodePublicKey;
 use rsa::{Oaep, RsaPublicKey};
 
 use crate::template::sprig::certs::Rng;
-use crate::template::sprig::der::{children, read};
+use crate::template::sprig::der::{children, pem_blocks, read};
 use crate::template::{CallContext, Func, FuncError, Ty, Value};
 
 pub(super) fn func() -> Func {
@@ -62,35 +62,16 @@ fn seal(
 /// RSA. Blocks other than `CERTIFICATE`, and blocks with headers, are skipped.
 fn first_certificate_key(text: &str) -> Result<Option<RsaPublicKey>, String> {
     let mut first = None;
-    for block in pem_blocks(text) {
-        let spki = subject_public_key_info(&block)
+    let certificates = pem_blocks(text)
+        .filter(|b| b.kind == "CERTIFICATE" && !b.has_headers)
+        .filter_map(|b| b.der);
+    for der in certificates {
+        let spki = subject_public_key_info(&der)
             .ok_or_else(|| "x509: malformed certificate".to_string())?;
         first.get_or_insert(spki);
     }
     let spki = first.ok_or("data does not contain any valid RSA or ECDSA certificates")?;
     Ok(RsaPublicKey::from_public_key_der(&spki).ok())
-}
-
-/// The DER bytes of every headerless `CERTIFICATE` block.
-fn pem_blocks(text: &str) -> Vec<Vec<u8>> {
-    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-    const END: &str = "-----END CERTIFICATE-----";
-    let mut blocks = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(BEGIN) {
-        let body = &rest[start + BEGIN.len()..];
-        let Some(end) = body.find(END) else { break };
-        let (inner, after) = (&body[..end], &body[end + END.len()..]);
-        rest = after;
-        if inner.contains(':') {
-            continue; // PEM headers
-        }
-        let b64: String = inner.split_whitespace().collect();
-        if let Ok(der) = STANDARD.decode(b64) {
-            blocks.push(der);
-        }
-    }
-    blocks
 }
 
 /// `Certificate.tbsCertificate.subjectPublicKeyInfo`, as DER.

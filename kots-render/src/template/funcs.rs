@@ -246,6 +246,25 @@ impl CallContext<'_> {
     }
 }
 
+/// Runs `f` with a system clock, an empty environment, randomness seeded by `seed` and `limits`:
+/// the call context of unit tests of single functions.
+#[cfg(test)]
+pub(crate) fn with_test_context<T>(
+    seed: u64,
+    limits: &Limits,
+    f: impl FnOnce(&mut CallContext<'_>) -> T,
+) -> T {
+    let mut random = SeededRandom::new(seed);
+    let env = MapEnvironment::default();
+    f(&mut CallContext {
+        clock: &SystemClock,
+        env: &env,
+        random: &mut random,
+        limits,
+        stored_maps: &mut Default::default(),
+    })
+}
+
 /// The source of the current time.
 pub trait Clock: Send + Sync {
     /// The current instant.

@@ -39,8 +39,7 @@ pub fn register(map: &mut FuncMap) {
         ca(ctx, str_arg(a, 0), int_arg(a, 1), &key)
     });
     add(map, "genCAWithKey", &[S, Int, S], None, |ctx, a| {
-        let key = parse_key(str_arg(a, 2))
-            .map_err(|e| FuncError::failed(format!("parsing private key: {e}")))?;
+        let key = key_arg(a, 2)?;
         ca(ctx, str_arg(a, 0), int_arg(a, 1), &key)
     });
     add(
@@ -59,8 +58,7 @@ pub fn register(map: &mut FuncMap) {
         &[S, List, List, Int, S],
         None,
         |ctx, a| {
-            let key = parse_key(str_arg(a, 4))
-                .map_err(|e| FuncError::failed(format!("parsing private key: {e}")))?;
+            let key = key_arg(a, 4)?;
             self_signed(ctx, a, &key)
         },
     );
@@ -80,11 +78,15 @@ pub fn register(map: &mut FuncMap) {
         &[S, List, List, Int, CERT, S],
         None,
         |ctx, a| {
-            let key = parse_key(str_arg(a, 5))
-                .map_err(|e| FuncError::failed(format!("parsing private key: {e}")))?;
+            let key = key_arg(a, 5)?;
             signed(ctx, a, &key)
         },
     );
+}
+
+/// The private key PEM of argument `i`, as the `...WithKey` functions read it.
+fn key_arg(a: &[Value], i: usize) -> Result<Key, FuncError> {
+    parse_key(str_arg(a, i)).map_err(|e| FuncError::failed(format!("parsing private key: {e}")))
 }
 
 /// `rand_core` access to the render's random provider, for key generation.
@@ -621,20 +623,11 @@ fn signed(ctx: &mut CallContext<'_>, a: &[Value], key: &Key) -> Result<Value, Fu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::{Limits, MapEnvironment, SeededRandom, SystemClock};
+    use crate::template::funcs::with_test_context;
+    use crate::template::Limits;
 
     fn with_ctx<T>(seed: u64, f: impl FnOnce(&mut CallContext<'_>) -> T) -> T {
-        let limits = Limits::default();
-        let mut random = SeededRandom::new(seed);
-        let env = MapEnvironment::default();
-        let mut ctx = CallContext {
-            clock: &SystemClock,
-            env: &env,
-            random: &mut random,
-            limits: &limits,
-            stored_maps: &mut Default::default(),
-        };
-        f(&mut ctx)
+        with_test_context(seed, &Limits::default(), f)
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::UNIX_EPOCH;
 use super::super::funcs::{CallContext, FuncError, FuncMap, Ty, Zone};
 use super::super::value::{Object, Value};
 use super::conv::parse_decimal_lenient;
-use super::gotime::{duration_string, parse, parse_duration, Loc, Time};
+use super::gotime::{duration_string, parse, parse_duration, Loc, Time, DAYS, MONTHS};
 use super::{add, str_arg};
 
 const TIME: Ty = Ty::Object("time.Time");
@@ -314,30 +314,6 @@ struct Named {
     number: i64,
 }
 
-const MONTH_NAMES: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const DAY_NAMES: [&str; 7] = [
-    "Sunday",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-];
-
 impl Object for Named {
     fn type_name(&self) -> &str {
         self.type_name
@@ -347,9 +323,9 @@ impl Object for Named {
     }
     fn format(&self, out: &mut String) {
         let name = if self.type_name == "time.Month" {
-            MONTH_NAMES.get((self.number - 1) as usize)
+            MONTHS.get((self.number - 1) as usize)
         } else {
-            DAY_NAMES.get(self.number as usize)
+            DAYS.get(self.number as usize)
         };
         out.push_str(name.copied().unwrap_or("%!(BADNAME)"));
     }

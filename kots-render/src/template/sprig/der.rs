@@ -106,19 +106,37 @@ pub fn pem(kind: &str, der: &[u8]) -> String {
 
 /// `pem.Decode`: the type and bytes of the first PEM block.
 pub fn pem_decode(text: &str) -> Option<(String, Vec<u8>)> {
-    let start = text.find("-----BEGIN ")?;
-    let after = &text[start + 11..];
-    let kind_end = after.find("-----")?;
-    let kind = &after[..kind_end];
-    let body = &after[kind_end + 5..];
-    let end = body.find(&format!("-----END {kind}-----"))?;
-    let lines: String = body[..end]
-        .lines()
-        .filter(|l| !l.contains(':'))
-        .collect::<Vec<_>>()
-        .concat();
-    let der = b64_decode(lines.trim().as_bytes()).ok()?;
-    Some((kind.to_string(), der))
+    let block = pem_blocks(text).next()?;
+    Some((block.kind, block.der?))
+}
+
+/// One PEM block: its type, whether it has `Key: value` headers, and its bytes (`None` when the
+/// body is not base64).
+pub struct PemBlock {
+    pub kind: String,
+    pub has_headers: bool,
+    pub der: Option<Vec<u8>>,
+}
+
+/// Every PEM block of `text`, in order, as repeated `pem.Decode` calls find them.
+pub fn pem_blocks(mut text: &str) -> impl Iterator<Item = PemBlock> + '_ {
+    std::iter::from_fn(move || {
+        let start = text.find("-----BEGIN ")?;
+        let after = &text[start + 11..];
+        let kind_end = after.find("-----")?;
+        let kind = &after[..kind_end];
+        let body = &after[kind_end + 5..];
+        let end_marker = format!("-----END {kind}-----");
+        let end = body.find(&end_marker)?;
+        text = &body[end + end_marker.len()..];
+        let (headers, lines): (Vec<&str>, Vec<&str>) =
+            body[..end].lines().partition(|l| l.contains(':'));
+        Some(PemBlock {
+            kind: kind.to_string(),
+            has_headers: !headers.is_empty(),
+            der: b64_decode(lines.concat().trim().as_bytes()).ok(),
+        })
+    })
 }
 
 /// A DER element read back: its tag, contents, and the whole encoding.

@@ -56,7 +56,8 @@ pub struct Time {
 /// Seconds from 0001-01-01 to 1970-01-01 (Go's zero `Time` is year 1).
 pub const ZERO_UNIX: i64 = -62_135_596_800;
 
-const MONTHS: [&str; 12] = [
+/// English month names, as Go's `time.Month` prints them.
+pub(super) const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",
@@ -70,7 +71,8 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const DAYS: [&str; 7] = [
+/// English day names, as Go's `time.Weekday` prints them.
+pub(super) const DAYS: [&str; 7] = [
     "Sunday",
     "Monday",
     "Tuesday",

@@ -291,23 +291,15 @@ fn round(val: f64, places: i64, round_on: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::{Limits, MapEnvironment, SeededRandom, SystemClock};
+    use crate::template::funcs::with_test_context;
+    use crate::template::Limits;
 
     fn with_ctx<T>(f: impl FnOnce(&mut CallContext<'_>) -> T) -> T {
         let limits = Limits {
             max_collection_len: 1000,
             ..Limits::default()
         };
-        let mut random = SeededRandom::new(1);
-        let env = MapEnvironment::default();
-        let mut ctx = CallContext {
-            clock: &SystemClock,
-            env: &env,
-            random: &mut random,
-            limits: &limits,
-            stored_maps: &mut Default::default(),
-        };
-        f(&mut ctx)
+        with_test_context(1, &limits, f)
     }
 
     #[test]

@@ -106,20 +106,11 @@ pub fn uuid_v4(random: &mut dyn Random) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::template::{Limits, MapEnvironment, SeededRandom, SystemClock};
+    use crate::template::funcs::with_test_context;
+    use crate::template::{Limits, SeededRandom};
 
     fn run(f: impl FnOnce(&mut CallContext<'_>) -> Value) -> Value {
-        let limits = Limits::default();
-        let mut random = SeededRandom::new(7);
-        let env = MapEnvironment::default();
-        let mut ctx = CallContext {
-            clock: &SystemClock,
-            env: &env,
-            random: &mut random,
-            limits: &limits,
-            stored_maps: &mut Default::default(),
-        };
-        f(&mut ctx)
+        with_test_context(7, &Limits::default(), f)
     }
 
     #[test]
