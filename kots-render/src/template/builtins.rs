@@ -69,6 +69,11 @@ impl Builtin {
         })
     }
 
+    /// Whether this is `print`, `println` or `printf`, whose text can go straight to the output.
+    pub fn prints(self) -> bool {
+        matches!(self, Builtin::Print | Builtin::Println | Builtin::Printf)
+    }
+
     /// Go's signature: fixed parameters and the variadic element type.
     pub fn signature(self) -> (&'static [P], Option<P>) {
         use Builtin::*;
@@ -99,6 +104,27 @@ fn plain(args: &[Val]) -> Vec<Value> {
         .collect()
 }
 
+/// Runs `print`, `println` or `printf` (see [`Builtin::prints`]) on plain arguments, appending
+/// the text to `out`.
+pub(crate) fn print_into(
+    out: &mut String,
+    b: Builtin,
+    args: &[Value],
+    limits: &Limits,
+) -> Result<(), FuncError> {
+    match b {
+        Builtin::Print => gofmt::try_write_sprint(out, args),
+        Builtin::Println => gofmt::try_write_sprintln(out, args),
+        _ => {
+            let format = args[0].as_str().unwrap_or_default();
+            if format.len() > limits.max_output_bytes {
+                return Err(FuncError::Limit("printf format too long".into()));
+            }
+            gofmt::try_write_sprintf(out, format, &args[1..])
+        }
+    }
+}
+
 /// Runs a built-in (other than `and`/`or`, which the evaluator short-circuits).
 pub(crate) fn call(b: Builtin, args: &[Val], limits: &Limits) -> Result<Val, FuncError> {
     use Builtin::*;
@@ -109,16 +135,10 @@ pub(crate) fn call(b: Builtin, args: &[Val], limits: &Limits) -> Result<Val, Fun
         Len => length(&args[0]).map(|n| Val::concrete(Value::Int(n))),
         Index => index(&args[0], &args[1..]),
         Slice => slice(&args[0], &args[1..]).map(Val::concrete),
-        Print => out(Value::from(gofmt::try_sprint(&plain(args))?)),
-        Println => out(Value::from(gofmt::try_sprintln(&plain(args))?)),
-        Printf => {
-            let all = plain(args);
-            let format = all[0].as_str().unwrap_or_default();
-            if format.len() > limits.max_output_bytes {
-                return Err(FuncError::Limit("printf format too long".into()));
-            }
-            let s = gofmt::try_sprintf(format, &all[1..])?;
-            out(Value::from(s))
+        Print | Println | Printf => {
+            let mut text = String::new();
+            print_into(&mut text, b, &plain(args), limits)?;
+            out(Value::from(text))
         }
         Html => out(Value::from(html_escape(&eval_args(args)))),
         Js => out(Value::from(js_escape(&eval_args(args)))),

@@ -16,7 +16,7 @@ use super::node::{
     Arg, BranchNode, Callee, CalleeKind, CommandNode, ListNode, Node, NumberNode, PipeNode,
 };
 use super::parse::Tree;
-use super::value::{MapRef, Value};
+use super::value::{same_name, MapRef, Value};
 
 /// A value during evaluation: Go's `reflect.Value`, reduced to what matters.
 ///
@@ -239,14 +239,14 @@ impl<'t> State<'t, '_> {
     // ---- variables -------------------------------------------------------------------------
 
     fn var_value(&self, name: &str) -> R<Val> {
-        match self.vars.iter().rev().find(|(n, _)| *n == name) {
+        match self.vars.iter().rev().find(|(n, _)| same_name(n, name)) {
             Some((_, v)) => Ok(v.clone()),
             None => Err(self.err(format!("undefined variable: {name}"))),
         }
     }
 
     fn set_var(&mut self, name: &str, v: Val) -> R<()> {
-        match self.vars.iter_mut().rev().find(|(n, _)| *n == name) {
+        match self.vars.iter_mut().rev().find(|(n, _)| same_name(n, name)) {
             Some(slot) => {
                 slot.1 = v;
                 Ok(())
@@ -278,20 +278,11 @@ impl<'t> State<'t, '_> {
         self.step()?;
         match node {
             Node::Text { text, .. } => self.write(text)?,
+            Node::Action { pipe, .. } if pipe.decl.is_empty() => {
+                self.print_pipeline(dot, node, pipe)?
+            }
             Node::Action { pipe, .. } => {
-                let val = self.eval_pipeline(dot, pipe)?;
-                if pipe.decl.is_empty() {
-                    self.at(At::Node(node));
-                    match &val.v {
-                        None => self.write("<no value>")?,
-                        Some(v) => {
-                            if let Err(e) = gofmt::try_write_v(self.out, v) {
-                                return Err(self.limit(e.to_string()));
-                            }
-                            self.check_output()?;
-                        }
-                    }
-                }
+                self.eval_pipeline(dot, pipe)?;
             }
             Node::If(b) => return self.walk_if_or_with(false, dot, b),
             Node::With(b) => return self.walk_if_or_with(true, dot, b),
@@ -479,6 +470,55 @@ impl<'t> State<'t, '_> {
         Ok(value)
     }
 
+    /// An action's pipeline whose value is printed. When the last command is `print`, `printf`
+    /// or `println`, its text goes straight into the output instead of through a string value:
+    /// the same text and the same errors, without two allocations and a copy.
+    fn print_pipeline(&mut self, dot: &Val, node: &'t Node, pipe: &'t PipeNode) -> R<()> {
+        let direct = pipe
+            .cmds
+            .split_last()
+            .and_then(|(last, init)| match &last.args[0] {
+                Arg::Identifier {
+                    callee: Callee(CalleeKind::Builtin(b)),
+                    name,
+                    ..
+                } if b.prints() => Some((last, init, *b, name)),
+                _ => None,
+            });
+        let Some((last, init, b, name)) = direct else {
+            let val = self.eval_pipeline(dot, pipe)?;
+            self.at(At::Node(node));
+            return match &val.v {
+                None => self.write("<no value>"),
+                Some(v) => match gofmt::try_write_v(self.out, v) {
+                    Err(e) => Err(self.limit(e.to_string())),
+                    Ok(()) => self.check_output(),
+                },
+            };
+        };
+        // What eval_pipeline, eval_command, eval_function and eval_builtin_call do, in order.
+        self.at(At::Pipe(pipe));
+        let mut fin = Final::Absent;
+        for cmd in init {
+            let v = self.eval_command(dot, cmd, fin)?;
+            fin = Final::Given(v.unwrap_iface());
+        }
+        self.step()?;
+        self.at(At::Arg(&last.args[0]));
+        let base = self.builtin_args(dot, b, name, &last.args[1..], fin)?;
+        let vbase = self.values.len();
+        let argv = self.args.drain(base..).map(|v| v.v.unwrap_or(Value::Nil));
+        self.values.extend(argv);
+        let result = builtins::print_into(self.out, b, &self.values[vbase..], self.ex.limits);
+        self.values.truncate(vbase);
+        if let Err(e) = result {
+            self.at(At::Cmd(last));
+            return Err(self.func_err(name, e));
+        }
+        self.at(At::Node(node));
+        self.check_output()
+    }
+
     fn not_a_function(&self, args: &[Arg], fin: &Final) -> R<()> {
         if args.len() > 1 || matches!(fin, Final::Given(_)) {
             return Err(self.err(format!("can't give argument to non-function {}", args[0])));
@@ -574,6 +614,13 @@ impl<'t> State<'t, '_> {
         fin: Final,
     ) -> R<Val> {
         self.at(At::Arg(var));
+        if let Some(field) = self.map_var_field(ident, args, &fin) {
+            let field = field?;
+            return match &ident[2..] {
+                [] => Ok(field),
+                rest => self.eval_field_chain(dot, &field, var, rest, args, fin),
+            };
+        }
         let value = self.var_value(&ident[0])?;
         if ident.len() == 1 {
             if let Some(args) = args {
@@ -584,6 +631,35 @@ impl<'t> State<'t, '_> {
             return Ok(value);
         }
         self.eval_field_chain(dot, &value, var, &ident[1..], args, fin)
+    }
+
+    /// `$x.key...` where `$x` holds a map and nothing is called: the value at `key`, looked up
+    /// without cloning the variable (what [`State::eval_field`] gives for a map).
+    fn map_var_field(
+        &self,
+        ident: &[Box<str>],
+        args: Option<&[Arg]>,
+        fin: &Final,
+    ) -> Option<R<Val>> {
+        let called = args.is_some_and(|a| a.len() > 1) || matches!(fin, Final::Given(_));
+        let [name, key, ..] = ident else { return None };
+        if called {
+            return None;
+        }
+        match self.vars.iter().rev().find(|(n, _)| same_name(n, name)) {
+            Some((
+                _,
+                Val {
+                    v: Some(Value::Map(m)),
+                    ..
+                },
+            )) => Some(Ok(match m.get(key) {
+                Some(v) => Val::elem(v),
+                None => Val::MISSING,
+            })),
+            Some(_) => None,
+            None => Some(Err(self.err(format!("undefined variable: {name}")))),
+        }
     }
 
     fn eval_field_chain(
@@ -844,9 +920,9 @@ impl<'t> State<'t, '_> {
         fin: Final,
     ) -> R<Val> {
         let args = args.map(|a| &a[1..]).unwrap_or(&[]);
-        let (params, variadic) = b.signature();
-        self.check_arity(name, params.len(), variadic.is_some(), args.len(), &fin)?;
         if let Builtin::And | Builtin::Or = b {
+            let (params, variadic) = b.signature();
+            self.check_arity(name, params.len(), variadic.is_some(), args.len(), &fin)?;
             let want = matches!(b, Builtin::Or);
             let mut v = Val::MISSING;
             for a in args {
@@ -860,8 +936,7 @@ impl<'t> State<'t, '_> {
             }
             return Ok(v);
         }
-        let base = self.eval_call_args(dot, Params::Builtin(params), variadic, args, fin)?;
-        self.step()?;
+        let base = self.builtin_args(dot, b, name, args, fin)?;
         let result = builtins::call(b, &self.args[base..], self.ex.limits);
         self.args.truncate(base);
         match result {
@@ -871,6 +946,23 @@ impl<'t> State<'t, '_> {
                 Err(self.func_err(name, e))
             }
         }
+    }
+
+    /// Checks the arity of a built-in (other than `and`/`or`) and evaluates its arguments onto
+    /// `self.args`; returns where they start.
+    fn builtin_args(
+        &mut self,
+        dot: &Val,
+        b: Builtin,
+        name: &str,
+        args: &'t [Arg],
+        fin: Final,
+    ) -> R<usize> {
+        let (params, variadic) = b.signature();
+        self.check_arity(name, params.len(), variadic.is_some(), args.len(), &fin)?;
+        let base = self.eval_call_args(dot, Params::Builtin(params), variadic, args, fin)?;
+        self.step()?;
+        Ok(base)
     }
 
     // ---- arguments -------------------------------------------------------------------------

@@ -40,48 +40,46 @@ pub fn try_write_v(out: &mut String, v: &Value) -> Result<(), FuncError> {
 
 /// `fmt.Sprint(args...)`: `%v` of each, with a space between operands when neither is a string.
 pub fn sprint(args: &[Value]) -> String {
-    printed(|p| p.sprint(args)).0
+    printed(|p| p.sprint(args))
 }
 
-/// [`sprint`], failing on values nested too deep (see [`try_write_v`]).
-pub fn try_sprint(args: &[Value]) -> Result<String, FuncError> {
-    checked(printed(|p| p.sprint(args)))
+/// [`sprint`] appended to `out`, failing on values nested too deep (see [`try_write_v`]).
+pub fn try_write_sprint(out: &mut String, args: &[Value]) -> Result<(), FuncError> {
+    written(out, |p| p.sprint(args))
 }
 
 /// `fmt.Sprintln(args...)`: `%v` of each, space separated, then a newline.
 pub fn sprintln(args: &[Value]) -> String {
-    printed(|p| p.sprintln(args)).0
+    printed(|p| p.sprintln(args))
 }
 
-/// [`sprintln`], failing on values nested too deep (see [`try_write_v`]).
-pub fn try_sprintln(args: &[Value]) -> Result<String, FuncError> {
-    checked(printed(|p| p.sprintln(args)))
+/// [`sprintln`] appended to `out`, failing on values nested too deep (see [`try_write_v`]).
+pub fn try_write_sprintln(out: &mut String, args: &[Value]) -> Result<(), FuncError> {
+    written(out, |p| p.sprintln(args))
 }
 
 /// `fmt.Sprintf(format, args...)`.
 pub fn sprintf(format: &str, args: &[Value]) -> String {
-    printed(|p| p.do_printf(format, args)).0
+    printed(|p| p.do_printf(format, args))
 }
 
-/// [`sprintf`], failing on values nested too deep (see [`try_write_v`]).
-pub fn try_sprintf(format: &str, args: &[Value]) -> Result<String, FuncError> {
-    checked(printed(|p| p.do_printf(format, args)))
+/// [`sprintf`] appended to `out`, failing on values nested too deep (see [`try_write_v`]).
+pub fn try_write_sprintf(out: &mut String, format: &str, args: &[Value]) -> Result<(), FuncError> {
+    written(out, |p| p.do_printf(format, args))
 }
 
-/// Runs `print` on a fresh printer: the text, and whether a value was cut off.
-fn printed(print: impl FnOnce(&mut Printer<'_>)) -> (String, bool) {
+/// Runs `print` on a fresh printer (a value nested too deep is cut off as `...`).
+fn printed(print: impl FnOnce(&mut Printer<'_>)) -> String {
     let mut out = String::new();
-    let mut p = Printer::new(&mut out);
-    print(&mut p);
-    let cut = p.too_deep;
-    (out, cut)
+    print(&mut Printer::new(&mut out));
+    out
 }
 
-fn checked((text, cut): (String, bool)) -> Result<String, FuncError> {
-    if cut {
-        return Err(too_deep());
-    }
-    Ok(text)
+/// Runs `print` on a printer appending to `out`; fails if a value was cut off.
+fn written(out: &mut String, print: impl FnOnce(&mut Printer<'_>)) -> Result<(), FuncError> {
+    let mut p = Printer::new(out);
+    print(&mut p);
+    p.result()
 }
 
 /// Go's `strconv.Quote`.
@@ -623,44 +621,58 @@ impl<'a> Printer<'a> {
                 prec = prec.saturating_sub(1);
             }
         }
-        let mut rev: Vec<u8> = Vec::with_capacity(24);
+        // Go builds the number backwards in a buffer; here the digits go on the stack and the
+        // zeros of the precision (up to a million) straight into the output.
+        let mut buf = [0u8; 64];
+        let mut start = buf.len();
         loop {
-            rev.push(digits[(u % base) as usize]);
+            start -= 1;
+            buf[start] = digits[(u % base) as usize];
             u /= base;
             if u == 0 {
                 break;
             }
         }
-        while rev.len() < prec {
-            rev.push(b'0');
+        let body = &buf[start..];
+        let zeros = prec.saturating_sub(body.len());
+        // Sign, `0o`, then the `#` prefix: at most five bytes.
+        let mut head = [0u8; 5];
+        let mut h = 0;
+        let mut put = |bytes: &[u8]| {
+            head[h..h + bytes.len()].copy_from_slice(bytes);
+            h += bytes.len();
+        };
+        if negative {
+            put(b"-");
+        } else if self.f.plus {
+            put(b"+");
+        } else if self.f.space {
+            put(b" ");
+        }
+        if verb == 'O' {
+            put(b"0o");
         }
         if self.f.sharp {
             match base {
-                2 => rev.extend_from_slice(b"b0"),
-                8 if rev.last() != Some(&b'0') => rev.push(b'0'),
-                16 => {
-                    rev.push(digits[16]);
-                    rev.push(b'0');
-                }
+                2 => put(b"0b"),
+                8 if zeros == 0 && body[0] != b'0' => put(b"0"),
+                16 => put(&[b'0', digits[16]]),
                 _ => {}
             }
         }
-        if verb == 'O' {
-            rev.extend_from_slice(b"o0");
+        let head = std::str::from_utf8(&head[..h]).unwrap_or_default();
+        let body = std::str::from_utf8(body).unwrap_or_default();
+        let width = self.f.wid_present.then_some(self.f.wid).unwrap_or(0);
+        let padding = width.saturating_sub(head.len() + zeros + body.len());
+        if !self.f.minus {
+            self.buf.extend(std::iter::repeat_n(' ', padding));
         }
-        if negative {
-            rev.push(b'-');
-        } else if self.f.plus {
-            rev.push(b'+');
-        } else if self.f.space {
-            rev.push(b' ');
+        self.buf.push_str(head);
+        self.buf.extend(std::iter::repeat_n('0', zeros));
+        self.buf.push_str(body);
+        if self.f.minus {
+            self.buf.extend(std::iter::repeat_n(' ', padding));
         }
-        rev.reverse();
-        let s = String::from_utf8(rev).unwrap_or_default();
-        let old = self.f.zero;
-        self.f.zero = false;
-        self.pad(&s);
-        self.f.zero = old;
     }
 
     fn fmt_unicode(&mut self, u: u64) {
@@ -717,18 +729,18 @@ impl<'a> Printer<'a> {
             return;
         }
         if self.f.plus || sign != '+' {
-            let full = format!("{sign}{body}");
-            if self.f.zero && self.f.wid_present && self.f.wid > full.len() {
+            let len = 1 + body.len();
+            if self.f.zero && self.f.wid_present && self.f.wid > len {
                 self.buf.push(sign);
-                self.write_padding(self.f.wid - full.len());
+                self.write_padding(self.f.wid - len);
                 self.buf.push_str(body);
                 return;
             }
+            let full = format!("{sign}{body}");
             self.pad(&full);
             return;
         }
-        let body = body.to_string();
-        self.pad(&body);
+        self.pad(body);
     }
 }
 

@@ -303,6 +303,16 @@ pub(crate) fn too_deep() -> FuncError {
 /// }
 /// assert_eq!(alias.to_string(), "map[a:1 b:2]");
 /// ```
+/// String equality for short names (variables, map keys): lengths, then bytes inline. Slice
+/// `==` calls `memcmp`, which costs more than the comparison itself for names this short.
+#[inline]
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// Up to this many entries, [`MapRef::get`] scans instead of searching.
+const SMALL_MAP: usize = 8;
+
 #[derive(Clone, Default)]
 pub struct MapRef {
     cell: Arc<Mutex<Arc<Map>>>,
@@ -344,7 +354,16 @@ impl MapRef {
 
     /// The value at `key`.
     pub fn get(&self, key: &str) -> Option<Value> {
-        self.lock().get(key).cloned()
+        let map = self.lock();
+        // Template data maps are small: a scan that compares lengths first is cheaper than the
+        // ordered search, which calls memcmp for most keys it passes.
+        if map.len() <= SMALL_MAP {
+            let mut entries = map.iter();
+            return entries
+                .find(|(k, _)| same_name(k, key))
+                .map(|(_, v)| v.clone());
+        }
+        map.get(key).cloned()
     }
 
     /// Whether `key` is present.
