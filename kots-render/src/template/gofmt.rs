@@ -662,7 +662,7 @@ impl<'a> Printer<'a> {
         }
         let head = std::str::from_utf8(&head[..h]).unwrap_or_default();
         let body = std::str::from_utf8(body).unwrap_or_default();
-        let width = self.f.wid_present.then_some(self.f.wid).unwrap_or(0);
+        let width = if self.f.wid_present { self.f.wid } else { 0 };
         let padding = width.saturating_sub(head.len() + zeros + body.len());
         if !self.f.minus {
             self.buf.extend(std::iter::repeat_n(' ', padding));
