@@ -109,6 +109,19 @@ fn separator_line() -> &'static Regex {
 /// A `---` at the very start is not a split point (it stays in the first document, which YAML
 /// accepts); blank documents are dropped.
 pub fn split_documents(text: &str) -> Vec<Document> {
+    if !text.contains('\r') && !text.starts_with("---") && !text.contains("\n---") {
+        // No separator can match: one document (a single manifest, a license), without the
+        // normalising copies below.
+        if text.trim().is_empty() {
+            return Vec::new();
+        }
+        let text = text.to_string();
+        return vec![Document {
+            index: 0,
+            line: 1,
+            text,
+        }];
+    }
     let normalised = text.replace("\r\n", "\n");
     let marked = separator_line().replace_all(&normalised, "---");
     let mut documents = Vec::new();

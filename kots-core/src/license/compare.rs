@@ -39,18 +39,18 @@ const MISSING: &str = "<missing>";
 struct Diff(Vec<FieldMismatch>);
 
 impl Diff {
-    fn check(
+    /// Records `field` when the two values differ; the texts are made only then.
+    fn check<T: PartialEq + fmt::Display + ?Sized>(
         &mut self,
-        field: impl Into<String>,
-        signed: impl Into<String>,
-        outer: impl Into<String>,
+        field: impl fmt::Display,
+        signed: &T,
+        outer: &T,
     ) {
-        let (signed, outer) = (signed.into(), outer.into());
         if signed != outer {
             self.0.push(FieldMismatch {
-                field: field.into(),
-                signed,
-                outer,
+                field: field.to_string(),
+                signed: signed.to_string(),
+                outer: outer.to_string(),
             });
         }
     }
@@ -63,7 +63,7 @@ impl Diff {
         for key in keys {
             let (s, o) = (signed.get(key), outer.get(key));
             if s != o {
-                self.check(format!("{prefix}{key}"), json_text(s), json_text(o));
+                self.check(format_args!("{prefix}{key}"), &json_text(s), &json_text(o));
             }
         }
     }
@@ -84,27 +84,23 @@ pub(crate) fn compare(outer: &License, signed: &License) -> Vec<FieldMismatch> {
     if signed.metadata != outer.metadata {
         diff.check(
             "metadata",
-            Value::Object(signed.metadata.clone()).to_string(),
-            Value::Object(outer.metadata.clone()).to_string(),
+            &Value::Object(signed.metadata.clone()),
+            &Value::Object(outer.metadata.clone()),
         );
     }
     let (s, o) = (&signed.spec, &outer.spec);
     for ((name, sv), (_, ov)) in s.strings().into_iter().zip(o.strings()) {
         diff.check(name, sv, ov);
     }
-    diff.check(
-        "licenseSequence",
-        s.license_sequence.to_string(),
-        o.license_sequence.to_string(),
-    );
+    diff.check("licenseSequence", &s.license_sequence, &o.license_sequence);
     for ((name, sv), (_, ov)) in s.bools().into_iter().zip(o.bools()) {
-        diff.check(name, sv.to_string(), ov.to_string());
+        diff.check(name, &sv, &ov);
     }
     compare_channels(&mut diff, &s.channels, &o.channels);
     diff.check(
         "entitlements length",
-        s.entitlements.len().to_string(),
-        o.entitlements.len().to_string(),
+        &s.entitlements.len(),
+        &o.entitlements.len(),
     );
     let mut names: Vec<&String> = s.entitlements.keys().chain(o.entitlements.keys()).collect();
     names.sort();
@@ -125,21 +121,13 @@ pub(crate) fn compare(outer: &License, signed: &License) -> Vec<FieldMismatch> {
 }
 
 fn compare_channels(diff: &mut Diff, signed: &[Channel], outer: &[Channel]) {
-    diff.check(
-        "channels length",
-        signed.len().to_string(),
-        outer.len().to_string(),
-    );
+    diff.check("channels length", &signed.len(), &outer.len());
     for (i, (s, o)) in signed.iter().zip(outer).enumerate() {
         for ((name, sv), (_, ov)) in s.strings().into_iter().zip(o.strings()) {
-            diff.check(format!("channels[{i}].{name}"), sv, ov);
+            diff.check(format_args!("channels[{i}].{name}"), sv, ov);
         }
         for ((name, sv), (_, ov)) in s.bools().into_iter().zip(o.bools()) {
-            diff.check(
-                format!("channels[{i}].{name}"),
-                sv.to_string(),
-                ov.to_string(),
-            );
+            diff.check(format_args!("channels[{i}].{name}"), &sv, &ov);
         }
         diff.extras(&format!("channels[{i}]."), &s.extra, &o.extra);
     }
@@ -151,18 +139,18 @@ fn compare_entitlement(
     (signed, s): (&License, &Entitlement),
     (outer, o): (&License, &Entitlement),
 ) {
-    diff.check(format!("{field}.title"), &s.title, &o.title);
+    diff.check(format_args!("{field}.title"), &s.title, &o.title);
     diff.check(
-        format!("{field}.description"),
+        format_args!("{field}.description"),
         &s.description,
         &o.description,
     );
-    diff.check(format!("{field}.valueType"), &s.value_type, &o.value_type);
     diff.check(
-        format!("{field}.isHidden"),
-        s.is_hidden.to_string(),
-        o.is_hidden.to_string(),
+        format_args!("{field}.valueType"),
+        &s.value_type,
+        &o.value_type,
     );
+    diff.check(format_args!("{field}.isHidden"), &s.is_hidden, &o.is_hidden);
     let (sv, ov) = (
         s.effective_value(signed.version),
         o.effective_value(outer.version),
@@ -170,22 +158,24 @@ fn compare_entitlement(
     let type_name = |v: &Option<_>| v.as_ref().map_or("nil", super::EntitlementValue::type_name);
     if type_name(&sv) != type_name(&ov) {
         diff.check(
-            format!("{field}.value.type"),
+            format_args!("{field}.value.type"),
             type_name(&sv),
             type_name(&ov),
         );
-    } else {
+    } else if sv != ov {
         diff.check(
-            format!("{field}.value"),
-            s.signed_text(signed.version),
-            o.signed_text(outer.version),
+            format_args!("{field}.value"),
+            &s.signed_text(signed.version),
+            &o.signed_text(outer.version),
         );
     }
-    diff.check(
-        format!("{field}.signature"),
-        STANDARD.encode(&s.signature),
-        STANDARD.encode(&o.signature),
-    );
+    if s.signature != o.signature {
+        diff.check(
+            format_args!("{field}.signature"),
+            &STANDARD.encode(&s.signature),
+            &STANDARD.encode(&o.signature),
+        );
+    }
     diff.extras(
         &format!("{field}.signature."),
         &s.signature_extra,

@@ -651,10 +651,11 @@ pub(crate) fn take_object(
     name: &str,
     prefix: &str,
 ) -> Result<Map<String, Value>, LicenseError> {
-    object_or_empty(
-        map.remove(name).unwrap_or(Value::Null),
-        &format!("{prefix}{name}"),
-    )
+    match map.remove(name) {
+        None | Some(Value::Null) => Ok(Map::new()),
+        Some(Value::Object(map)) => Ok(map),
+        Some(other) => Err(type_error(format!("{prefix}{name}"), "a mapping", &other)),
+    }
 }
 
 pub(crate) fn object_or_empty(
@@ -701,7 +702,11 @@ pub(crate) fn go_base64(text: &str) -> Result<Vec<u8>, String> {
             .with_decode_allow_trailing_bits(true)
             .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
     );
-    let result = if text.contains(['\r', '\n']) {
+    // Folded without an early exit, so that the compiler vectorises the scan.
+    let has_line_breaks = text
+        .bytes()
+        .fold(false, |found, b| found | (b == b'\r') | (b == b'\n'));
+    let result = if has_line_breaks {
         GO_STD.decode(text.replace(['\r', '\n'], ""))
     } else {
         GO_STD.decode(text)
