@@ -38,6 +38,7 @@ mod ed25519;
 mod expiry;
 mod model;
 mod rsa;
+mod signed_json;
 mod verify;
 
 pub use channels::DEFAULT_ENDPOINT;

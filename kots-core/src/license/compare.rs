@@ -89,11 +89,11 @@ pub(crate) fn compare(outer: &License, signed: &License) -> Vec<FieldMismatch> {
         );
     }
     let (s, o) = (&signed.spec, &outer.spec);
-    for ((name, sv), (_, ov)) in s.strings().into_iter().zip(o.strings()) {
+    for ((name, sv), (_, ov)) in s.strings().zip(o.strings()) {
         diff.check(name, sv, ov);
     }
     diff.check("licenseSequence", &s.license_sequence, &o.license_sequence);
-    for ((name, sv), (_, ov)) in s.bools().into_iter().zip(o.bools()) {
+    for ((name, sv), (_, ov)) in s.bools().zip(o.bools()) {
         diff.check(name, &sv, &ov);
     }
     compare_channels(&mut diff, &s.channels, &o.channels);
@@ -106,10 +106,10 @@ pub(crate) fn compare(outer: &License, signed: &License) -> Vec<FieldMismatch> {
     names.sort();
     names.dedup();
     for name in names {
-        let field = format!("entitlements[{name}]");
+        let field = format_args!("entitlements[{name}]");
         match (s.entitlements.get(name), o.entitlements.get(name)) {
             (Some(se), Some(oe)) => {
-                compare_entitlement(&mut diff, &field, (signed, se), (outer, oe))
+                compare_entitlement(&mut diff, field, (signed, se), (outer, oe))
             }
             (Some(_), None) => diff.check(field, "<present>", MISSING),
             (None, _) => diff.check(field, MISSING, "<present>"),
@@ -135,7 +135,7 @@ fn compare_channels(diff: &mut Diff, signed: &[Channel], outer: &[Channel]) {
 
 fn compare_entitlement(
     diff: &mut Diff,
-    field: &str,
+    field: fmt::Arguments<'_>,
     (signed, s): (&License, &Entitlement),
     (outer, o): (&License, &Entitlement),
 ) {

@@ -20,6 +20,7 @@
 //! Keys are PEM files: PKCS#8 `PRIVATE KEY` and SPKI `PUBLIC KEY` (the formats of
 //! `openssl genpkey -algorithm ed25519`).
 
+use std::borrow::Cow;
 use std::fmt;
 
 use base64::engine::general_purpose::STANDARD;
@@ -38,13 +39,18 @@ pub const ENVELOPE_VERSION: &str = "kots-sdk/ed25519/v1";
 
 const MAX_KEY_ID_LEN: usize = 128;
 
+/// Borrowed from the blob when no escapes stand in the way (base64 and key ids have none).
 #[derive(Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct Envelope {
-    envelope: String,
-    key_id: String,
-    license_data: String,
-    signature: String,
+struct Envelope<'a> {
+    #[serde(borrow)]
+    envelope: Cow<'a, str>,
+    #[serde(borrow)]
+    key_id: Cow<'a, str>,
+    #[serde(borrow)]
+    license_data: Cow<'a, str>,
+    #[serde(borrow)]
+    signature: Cow<'a, str>,
 }
 
 /// A vendor's ed25519 signing key.
@@ -171,8 +177,8 @@ pub fn sign_license(
     let envelope = Envelope {
         envelope: ENVELOPE_VERSION.into(),
         key_id: key_id.into(),
-        license_data: STANDARD.encode(&data),
-        signature: STANDARD.encode(signature.to_bytes()),
+        license_data: STANDARD.encode(&data).into(),
+        signature: STANDARD.encode(signature.to_bytes()).into(),
     };
     let mut signed = license.clone();
     signed.spec.signature =
@@ -216,11 +222,11 @@ pub(crate) fn verify(
         .map_err(|e| blob_error(format!("invalid ed25519 envelope: {e}")))?;
     if envelope.envelope != ENVELOPE_VERSION {
         return Err(LicenseError::UnsupportedEnvelope {
-            version: envelope.envelope,
+            version: envelope.envelope.into_owned(),
         });
     }
     check_key_id(&envelope.key_id)?;
-    let key_id = envelope.key_id;
+    let key_id = envelope.key_id.into_owned();
     let key = trusted
         .iter()
         .find(|(id, _)| *id == key_id)
@@ -229,10 +235,10 @@ pub(crate) fn verify(
             key_id: key_id.clone(),
         })?;
     let data = STANDARD
-        .decode(&envelope.license_data)
+        .decode(envelope.license_data.as_bytes())
         .map_err(|e| blob_error(format!("ed25519 envelope licenseData: {e}")))?;
     let signature = STANDARD
-        .decode(&envelope.signature)
+        .decode(envelope.signature.as_bytes())
         .ok()
         .and_then(|bytes| Signature::from_slice(&bytes).ok())
         .ok_or_else(|| {

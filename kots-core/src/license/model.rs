@@ -10,6 +10,7 @@ use base64::engine::DecodePaddingMode;
 use base64::Engine;
 use serde_json::{Map, Number, Value};
 
+use super::signed_json::MapOnly;
 use super::LicenseError;
 use crate::manifest::{json_type_name, parse_manifests_with_limits, Limits};
 
@@ -214,20 +215,72 @@ macro_rules! license_spec {
             pub extra: Map<String, Value>,
         }
 
+        /// `spec` as signed JSON holds it: the known keys, untyped (see [`super::signed_json`]).
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub(super) struct SpecParts {
+            #[serde(default)]
+            signature: Value,
+            $( #[serde(default, rename = $sj)] $s: Value, )*
+            $( #[serde(default, rename = $bj)] $b: Value, )*
+            #[serde(default, rename = "licenseSequence")]
+            license_sequence: Value,
+            #[serde(default)]
+            channels: Value,
+            #[serde(default)]
+            entitlements: Option<BTreeMap<String, MapOnly<EntitlementParts>>>,
+        }
+
+        impl SpecParts {
+            /// Types the parts exactly as [`decode_spec`] types the same keys.
+            pub(super) fn into_spec(
+                self,
+                version: LicenseVersion,
+                source: Source,
+            ) -> Result<LicenseSpec, LicenseError> {
+                let mut spec = LicenseSpec {
+                    signature: go_bytes(&self.signature, "spec.signature")?,
+                    $( $s: string_value(self.$s, || format!("spec.{}", $sj))?, )*
+                    $( $b: bool_value(self.$b, || format!("spec.{}", $bj))?, )*
+                    license_sequence: as_int64(
+                        &self.license_sequence,
+                        "spec.licenseSequence",
+                        source,
+                    )?,
+                    channels: decode_channels(self.channels)?,
+                    entitlements: BTreeMap::new(),
+                    extra: Map::new(),
+                };
+                for (name, MapOnly(parts)) in self.entitlements.unwrap_or_default() {
+                    let entitlement = parts.into_entitlement(&name, Map::new(), version, source)?;
+                    spec.entitlements.insert(name, entitlement);
+                }
+                Ok(spec)
+            }
+        }
+
         impl LicenseSpec {
             /// The string fields with their JSON names.
-            pub(crate) fn strings(&self) -> Vec<(&'static str, &str)> {
-                vec![$(($sj, self.$s.as_str())),*]
+            pub(crate) fn strings(&self) -> impl Iterator<Item = (&'static str, &str)> {
+                [$(($sj, self.$s.as_str())),*].into_iter()
             }
-            fn strings_mut(&mut self) -> Vec<(&'static str, &mut String)> {
-                vec![$(($sj, &mut self.$s)),*]
+            /// The string field with this JSON name.
+            fn string_mut(&mut self, name: &str) -> Option<&mut String> {
+                match name {
+                    $($sj => Some(&mut self.$s),)*
+                    _ => None,
+                }
             }
             /// The boolean fields with their JSON names.
-            pub(crate) fn bools(&self) -> Vec<(&'static str, bool)> {
-                vec![$(($bj, self.$b)),*]
+            pub(crate) fn bools(&self) -> impl Iterator<Item = (&'static str, bool)> {
+                [$(($bj, self.$b)),*].into_iter()
             }
-            fn bools_mut(&mut self) -> Vec<(&'static str, &mut bool)> {
-                vec![$(($bj, &mut self.$b)),*]
+            /// The boolean field with this JSON name.
+            fn bool_mut(&mut self, name: &str) -> Option<&mut bool> {
+                match name {
+                    $($bj => Some(&mut self.$b),)*
+                    _ => None,
+                }
             }
         }
     };
@@ -322,6 +375,19 @@ impl License {
     /// Reads signed license data as Go's `json.Unmarshal` into a License of `version` does: the
     /// written `apiVersion` (returned) and `kind` are not checked.
     pub(crate) fn from_signed_json(
+        bytes: &[u8],
+        version: LicenseVersion,
+    ) -> Result<(License, String), LicenseError> {
+        if bytes.len() <= MAX_LICENSE_BYTES {
+            if let Some(decoded) = super::signed_json::decode(bytes, version) {
+                return Ok(decoded);
+            }
+        }
+        License::from_signed_json_general(bytes, version)
+    }
+
+    /// [`License::from_signed_json`] without its fast path: any shape, exact errors.
+    pub(crate) fn from_signed_json_general(
         bytes: &[u8],
         version: LicenseVersion,
     ) -> Result<(License, String), LicenseError> {
@@ -430,33 +496,40 @@ fn top_mapping(value: Value) -> Result<Map<String, Value>, LicenseError> {
     }
 }
 
+// The decoders take each key once, in one pass over the mapping (a lookup per known field
+// hashed every name), and name a field's path only when it is wrong.
+
 fn decode_spec(
-    mut map: Map<String, Value>,
+    map: Map<String, Value>,
     version: LicenseVersion,
     source: Source,
 ) -> Result<LicenseSpec, LicenseError> {
     let mut spec = LicenseSpec::default();
-    if let Some(v) = map.remove("signature") {
-        spec.signature = go_bytes(&v, "spec.signature")?;
+    for (key, v) in map {
+        match key.as_str() {
+            "signature" => spec.signature = go_bytes(&v, "spec.signature")?,
+            "licenseSequence" => {
+                spec.license_sequence = as_int64(&v, "spec.licenseSequence", source)?
+            }
+            "channels" => spec.channels = decode_channels(v)?,
+            "entitlements" => {
+                for (name, v) in object_or_empty(v, "spec.entitlements")? {
+                    let entitlement = decode_entitlement(v, &name, version, source)?;
+                    spec.entitlements.insert(name, entitlement);
+                }
+            }
+            name => {
+                let field = || format!("spec.{name}");
+                if let Some(slot) = spec.string_mut(name) {
+                    *slot = string_value(v, field)?;
+                } else if let Some(slot) = spec.bool_mut(name) {
+                    *slot = bool_value(v, field)?;
+                } else {
+                    spec.extra.insert(key, v);
+                }
+            }
+        }
     }
-    for (name, slot) in spec.strings_mut() {
-        *slot = take_string(&mut map, name, "spec.")?;
-    }
-    for (name, slot) in spec.bools_mut() {
-        *slot = take_bool(&mut map, name, "spec.")?;
-    }
-    if let Some(v) = map.remove("licenseSequence") {
-        spec.license_sequence = as_int64(&v, "spec.licenseSequence", source)?;
-    }
-    if let Some(v) = map.remove("channels") {
-        spec.channels = decode_channels(v)?;
-    }
-    for (name, v) in take_object(&mut map, "entitlements", "spec.")? {
-        let field = format!("spec.entitlements[{name}]");
-        let entitlement = decode_entitlement(v, &field, version, source)?;
-        spec.entitlements.insert(name, entitlement);
-    }
-    spec.extra = map;
     Ok(spec)
 }
 
@@ -474,53 +547,119 @@ fn decode_channels(value: Value) -> Result<Vec<Channel>, LicenseError> {
     items
         .into_iter()
         .enumerate()
-        .map(|(i, item)| {
-            let prefix = format!("spec.channels[{i}].");
-            let mut map = object_or_empty(item, &prefix[..prefix.len() - 1])?;
-            Ok(Channel {
-                channel_id: take_string(&mut map, "channelID", &prefix)?,
-                channel_name: take_string(&mut map, "channelName", &prefix)?,
-                channel_slug: take_string(&mut map, "channelSlug", &prefix)?,
-                is_default: take_bool(&mut map, "isDefault", &prefix)?,
-                endpoint: take_string(&mut map, "endpoint", &prefix)?,
-                replicated_proxy_domain: take_string(&mut map, "replicatedProxyDomain", &prefix)?,
-                is_semver_required: take_bool(&mut map, "isSemverRequired", &prefix)?,
-                extra: map,
-            })
-        })
+        .map(|(i, item)| decode_channel(item, i))
         .collect()
+}
+
+fn decode_channel(item: Value, i: usize) -> Result<Channel, LicenseError> {
+    let map = match item {
+        Value::Object(map) => map,
+        other => object_or_empty(other, &format!("spec.channels[{i}]"))?,
+    };
+    let mut channel = Channel::default();
+    for (key, v) in map {
+        let field = || format!("spec.channels[{i}].{key}");
+        match key.as_str() {
+            "channelID" => channel.channel_id = string_value(v, field)?,
+            "channelName" => channel.channel_name = string_value(v, field)?,
+            "channelSlug" => channel.channel_slug = string_value(v, field)?,
+            "isDefault" => channel.is_default = bool_value(v, field)?,
+            "endpoint" => channel.endpoint = string_value(v, field)?,
+            "replicatedProxyDomain" => channel.replicated_proxy_domain = string_value(v, field)?,
+            "isSemverRequired" => channel.is_semver_required = bool_value(v, field)?,
+            _ => {
+                channel.extra.insert(key, v);
+            }
+        }
+    }
+    Ok(channel)
 }
 
 fn decode_entitlement(
     value: Value,
-    field: &str,
+    name: &str,
     version: LicenseVersion,
     source: Source,
 ) -> Result<Entitlement, LicenseError> {
-    let mut map = object_or_empty(value, field)?;
-    let prefix = format!("{field}.");
-    let value = match map.remove("value") {
-        None => None,
-        Some(token) => Some(
-            EntitlementValue::from_token(&token, source)
-                .map_err(|reason| invalid(format!("{prefix}value"), reason))?,
-        ),
+    let map = match value {
+        Value::Object(map) => map,
+        other => object_or_empty(other, &format!("spec.entitlements[{name}]"))?,
     };
-    let mut signature_extra = take_object(&mut map, "signature", &prefix)?;
-    let signature = match signature_extra.remove(version.scheme()) {
-        Some(v) => go_bytes(&v, &format!("{prefix}signature.{}", version.scheme()))?,
-        None => Vec::new(),
-    };
-    Ok(Entitlement {
-        title: take_string(&mut map, "title", &prefix)?,
-        description: take_string(&mut map, "description", &prefix)?,
-        value,
-        value_type: take_string(&mut map, "valueType", &prefix)?,
-        is_hidden: take_bool(&mut map, "isHidden", &prefix)?,
-        signature,
-        signature_extra,
-        extra: map,
-    })
+    let mut parts = EntitlementParts::default();
+    let mut extra = Map::new();
+    for (key, v) in map {
+        match key.as_str() {
+            "value" => parts.value = Some(v),
+            "signature" => parts.signature = v,
+            "title" => parts.title = v,
+            "description" => parts.description = v,
+            "valueType" => parts.value_type = v,
+            "isHidden" => parts.is_hidden = v,
+            _ => {
+                extra.insert(key, v);
+            }
+        }
+    }
+    parts.into_entitlement(name, extra, version, source)
+}
+
+/// The known keys of an entitlement, still untyped: what both the general decoder and the
+/// signed-JSON fast path ([`super::signed_json`]) collect before typing them here.
+#[derive(Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct EntitlementParts {
+    /// `None` when absent; an explicit `null` is `Some(Null)` (refused, as KOTS does).
+    #[serde(default, deserialize_with = "present")]
+    value: Option<Value>,
+    #[serde(default)]
+    signature: Value,
+    #[serde(default)]
+    title: Value,
+    #[serde(default)]
+    description: Value,
+    #[serde(default, rename = "valueType")]
+    value_type: Value,
+    #[serde(default, rename = "isHidden")]
+    is_hidden: Value,
+}
+
+/// A field that is present, `null` included (serde reads a `null` `Option` as absent).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    serde::Deserialize::deserialize(d).map(Some)
+}
+
+impl EntitlementParts {
+    pub(super) fn into_entitlement(
+        self,
+        name: &str,
+        extra: Map<String, Value>,
+        version: LicenseVersion,
+        source: Source,
+    ) -> Result<Entitlement, LicenseError> {
+        let field = |key: &str| format!("spec.entitlements[{name}].{key}");
+        let value = match self.value {
+            None => None,
+            Some(token) => Some(
+                EntitlementValue::from_token(&token, source)
+                    .map_err(|reason| invalid(field("value"), reason))?,
+            ),
+        };
+        let mut signature_extra = object_or_empty(self.signature, &field("signature"))?;
+        let signature = match signature_extra.remove(version.scheme()) {
+            Some(v) => go_bytes(&v, &field(&format!("signature.{}", version.scheme())))?,
+            None => Vec::new(),
+        };
+        Ok(Entitlement {
+            title: string_value(self.title, || field("title"))?,
+            description: string_value(self.description, || field("description"))?,
+            value,
+            value_type: string_value(self.value_type, || field("valueType"))?,
+            is_hidden: bool_value(self.is_hidden, || field("isHidden"))?,
+            signature,
+            signature_extra,
+            extra,
+        })
+    }
 }
 
 fn encode_spec(spec: &LicenseSpec, version: LicenseVersion, with_signature: bool) -> Value {
@@ -630,18 +769,29 @@ pub(crate) fn take_string(
     name: &str,
     prefix: &str,
 ) -> Result<String, LicenseError> {
-    match map.remove(name) {
-        None | Some(Value::Null) => Ok(String::new()),
-        Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(type_error(format!("{prefix}{name}"), "a string", &other)),
+    string_value(map.remove(name).unwrap_or(Value::Null), || {
+        format!("{prefix}{name}")
+    })
+}
+
+/// A string field's value; `null` is `""`. `field` names it in the error.
+pub(super) fn string_value(
+    value: Value,
+    field: impl FnOnce() -> String,
+) -> Result<String, LicenseError> {
+    match value {
+        Value::Null => Ok(String::new()),
+        Value::String(s) => Ok(s),
+        other => Err(type_error(field(), "a string", &other)),
     }
 }
 
-fn take_bool(map: &mut Map<String, Value>, name: &str, prefix: &str) -> Result<bool, LicenseError> {
-    match map.remove(name) {
-        None | Some(Value::Null) => Ok(false),
-        Some(Value::Bool(b)) => Ok(b),
-        Some(other) => Err(type_error(format!("{prefix}{name}"), "a boolean", &other)),
+/// A boolean field's value; `null` is `false`.
+fn bool_value(value: Value, field: impl FnOnce() -> String) -> Result<bool, LicenseError> {
+    match value {
+        Value::Null => Ok(false),
+        Value::Bool(b) => Ok(b),
+        other => Err(type_error(field(), "a boolean", &other)),
     }
 }
 
@@ -702,11 +852,7 @@ pub(crate) fn go_base64(text: &str) -> Result<Vec<u8>, String> {
             .with_decode_allow_trailing_bits(true)
             .with_decode_padding_mode(DecodePaddingMode::RequireCanonical),
     );
-    // Folded without an early exit, so that the compiler vectorises the scan.
-    let has_line_breaks = text
-        .bytes()
-        .fold(false, |found, b| found | (b == b'\r') | (b == b'\n'));
-    let result = if has_line_breaks {
+    let result = if memchr::memchr2(b'\r', b'\n', text.as_bytes()).is_some() {
         GO_STD.decode(text.replace(['\r', '\n'], ""))
     } else {
         GO_STD.decode(text)

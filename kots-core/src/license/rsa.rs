@@ -261,6 +261,9 @@ impl Montgomery {
     /// Montgomery reduction: t·R⁻¹ mod n for a 2k+1-limb t < n·R.
     fn reduce(&self, mut t: Vec<u64>) -> Vec<u64> {
         let k = self.n.len();
+        // Each row's final carry waits in `pending` and joins the next row's top limb, instead
+        // of rippling through the limbs above (a branchy loop that dominated the profile).
+        let mut pending = 0u128;
         for i in 0..k {
             let m = t[i].wrapping_mul(self.n0_inv);
             let mut carry = 0u128;
@@ -269,15 +272,11 @@ impl Montgomery {
                 *tj = x as u64;
                 carry = x >> 64;
             }
-            for tj in &mut t[i + k..] {
-                if carry == 0 {
-                    break;
-                }
-                let x = u128::from(*tj) + carry;
-                *tj = x as u64;
-                carry = x >> 64;
-            }
+            let x = u128::from(t[i + k]) + carry + pending;
+            t[i + k] = x as u64;
+            pending = x >> 64;
         }
+        t[2 * k] += pending as u64;
         self.subtract_once(t.split_off(k))
     }
 

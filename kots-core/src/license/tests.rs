@@ -1113,3 +1113,124 @@ proptest! {
         prop_assert!(Verifier::new().verify(&license).is_err());
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The signed-JSON fast path agrees with the general decoder
+
+/// Signed data as `sign_license` writes it.
+fn signed_json_doc(version: LicenseVersion) -> Value {
+    unsigned(version).to_value_with_signature(false)
+}
+
+#[test]
+fn signed_json_fast_path_takes_the_usual_shape() {
+    for version in [LicenseVersion::V1Beta1, LicenseVersion::V1Beta2] {
+        let mut doc = signed_json_doc(version);
+        // Entitlement signatures and a channel's unknown key are part of the usual shape too.
+        doc["spec"]["entitlements"]["seats"]["signature"] = json!({"v1": "AAAA", "v2": "AAAA"});
+        doc["spec"]["channels"][0]["extra"] = json!(1);
+        doc["spec"]
+            .as_object_mut()
+            .unwrap()
+            .remove("isKotsInstallEnabled");
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let fast = super::signed_json::decode(&bytes, version).expect("the fast path applies");
+        assert_eq!(
+            Ok(fast),
+            License::from_signed_json_general(&bytes, version),
+            "{version:?}"
+        );
+    }
+}
+
+/// Places where an edit changes the shape or the types the decoders see.
+const SIGNED_JSON_PATHS: &[&str] = &[
+    "/apiVersion",
+    "/kind",
+    "/metadata",
+    "/metadata/name",
+    "/unknownTop",
+    "/spec",
+    "/spec/appSlug",
+    "/spec/licenseID",
+    "/spec/isAirgapSupported",
+    "/spec/licenseSequence",
+    "/spec/signature",
+    "/spec/unknownField",
+    "/spec/isKotsInstallEnabled",
+    "/spec/channels",
+    "/spec/channels/0",
+    "/spec/channels/0/isDefault",
+    "/spec/channels/0/channelSlug",
+    "/spec/entitlements",
+    "/spec/entitlements/seats",
+    "/spec/entitlements/seats/value",
+    "/spec/entitlements/seats/signature",
+    "/spec/entitlements/seats/signature/v1",
+    "/spec/entitlements/seats/signature/v2",
+    "/spec/entitlements/seats/title",
+    "/spec/entitlements/gpu/isHidden",
+    "/spec/entitlements/gpu/unknown",
+    "/spec/entitlements/unset/value",
+    "/spec/entitlements/unset/valueType",
+];
+
+fn json_leaf() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        (-1e6f64..1e6).prop_map(Value::from),
+        Just(json!(1e300)),
+        "[a-zA-Z0-9+/=]{0,8}".prop_map(Value::from),
+        Just(json!({})),
+        Just(json!([])),
+        Just(json!([{}])),
+        Just(json!({"v1": "AAAA", "v2": "AAAA", "x": 1})),
+    ]
+}
+
+/// Sets (or, for `None`, removes) the value at a JSON pointer whose parent exists.
+fn edit(doc: &mut Value, path: &str, value: Option<Value>) {
+    let (parent, key) = path.rsplit_once('/').unwrap();
+    match (doc.pointer_mut(parent), value) {
+        (Some(Value::Object(map)), Some(v)) => {
+            map.insert(key.to_string(), v);
+        }
+        (Some(Value::Object(map)), None) => {
+            map.remove(key);
+        }
+        (Some(Value::Array(items)), v) => {
+            if let Some(slot) = key.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                *slot = v.unwrap_or(Value::Null);
+            }
+        }
+        _ => {}
+    }
+}
+
+proptest! {
+    #[test]
+    fn signed_json_fast_path_agrees(
+        v1 in any::<bool>(),
+        edits in proptest::collection::vec(
+            (proptest::sample::select(SIGNED_JSON_PATHS), proptest::option::of(json_leaf())),
+            0..4,
+        ),
+        duplicate in any::<bool>(),
+    ) {
+        let version = if v1 { LicenseVersion::V1Beta1 } else { LicenseVersion::V1Beta2 };
+        let mut doc = signed_json_doc(version);
+        for (path, value) in edits {
+            edit(&mut doc, path, value);
+        }
+        let mut text = doc.to_string();
+        if duplicate {
+            text = text.replacen("\"spec\":{", "\"spec\":{\"appSlug\":\"dup\",", 1);
+        }
+        prop_assert_eq!(
+            License::from_signed_json(text.as_bytes(), version),
+            License::from_signed_json_general(text.as_bytes(), version)
+        );
+    }
+}

@@ -142,7 +142,9 @@ impl<'a> Reader<'a> {
 
     fn mapping(&mut self, indent: usize, depth: usize) -> Option<Value> {
         self.count_node(depth)?;
-        let mut map = Map::new();
+        // Collected first, so that the map is built at its final size (no rehashing as it grows);
+        // a repeated key keeps its first position and its last value, as inserting would.
+        let mut entries = Vec::new();
         loop {
             self.skip_insignificant();
             let Some(line) = self.peek() else { break };
@@ -154,9 +156,9 @@ impl<'a> Reader<'a> {
             }
             let (key, rest) = split_key(line.text)?;
             let value = self.value_after_indicator(rest, Parent::Mapping(indent), depth + 1)?;
-            map.insert(key, value);
+            entries.push((key, value));
         }
-        Some(Value::Object(map))
+        Some(Value::Object(entries.into_iter().collect::<Map<_, _>>()))
     }
 
     fn sequence(&mut self, indent: usize, depth: usize) -> Option<Value> {
