@@ -486,6 +486,10 @@ impl<'t> State<'t, '_> {
                 _ => None,
             });
         let Some((last, init, b, name)) = direct else {
+            if self.print_map_string(dot, pipe) {
+                self.at(At::Node(node));
+                return self.check_output();
+            }
             let val = self.eval_pipeline(dot, pipe)?;
             self.at(At::Node(node));
             return match &val.v {
@@ -517,6 +521,50 @@ impl<'t> State<'t, '_> {
         }
         self.at(At::Node(node));
         self.check_output()
+    }
+
+    /// `{{.key}}` or `{{$x.key}}` whose value is a string in a map: written from under the
+    /// map's lock instead of cloned out and dropped. Returns false, having done nothing, for
+    /// anything else (or when the step limit is reached, for the general path to report).
+    fn print_map_string(&mut self, dot: &Val, pipe: &'t PipeNode) -> bool {
+        let ([cmd], true) = (&pipe.cmds[..], self.steps < self.ex.limits.max_steps) else {
+            return false;
+        };
+        let (map, key) = match &cmd.args[..] {
+            [Arg::Field { ident, .. }] if ident.len() == 1 => match &dot.v {
+                Some(Value::Map(m)) => (m, &ident[0]),
+                _ => return false,
+            },
+            [Arg::Variable { ident, .. }] if ident.len() == 2 => {
+                match self
+                    .vars
+                    .iter()
+                    .rev()
+                    .find(|(n, _)| same_name(n, &ident[0]))
+                {
+                    Some((
+                        _,
+                        Val {
+                            v: Some(Value::Map(m)),
+                            ..
+                        },
+                    )) => (m, &ident[1]),
+                    _ => return false,
+                }
+            }
+            _ => return false,
+        };
+        let out = &mut *self.out;
+        let written = map.with(key, |v| match v {
+            Some(Value::String(s)) => {
+                out.push_str(s);
+                true
+            }
+            _ => false,
+        });
+        // The step eval_command would have counted.
+        self.steps += u64::from(written);
+        written
     }
 
     fn not_a_function(&self, args: &[Arg], fin: &Final) -> R<()> {

@@ -191,6 +191,40 @@ fn limits_are_errors() {
     assert!(err.to_string().contains("nesting too deep"), "{err}");
 }
 
+/// The evaluator's shortcuts (a map's string printed from under its lock, print/printf writing
+/// into the output) count the same steps as the general path: the step limit falls at the same
+/// action, with the same error, whichever path the value takes.
+#[test]
+fn shortcuts_count_steps_like_the_general_path() {
+    let template = "{{.a}}-{{$.a}}-{{range $x := .l}}{{$x.a}}{{printf \"%v\" $x.a}}{{end}}";
+    let data = |a: Value| {
+        let map = |a: &Value| {
+            let mut m = super::Map::new();
+            m.insert("a".into(), a.clone());
+            Value::Map(super::MapRef::new(m))
+        };
+        let mut top = super::Map::new();
+        top.insert("a".into(), a.clone());
+        top.insert("l".into(), Value::list(vec![map(&a), map(&a)]));
+        Value::Map(super::MapRef::new(top))
+    };
+    let (string, int) = (data(Value::from("s")), data(Value::Int(7)));
+    let mut ends = vec![];
+    for max_steps in 0..40 {
+        let mut opts = Options::default();
+        opts.limits.max_steps = max_steps;
+        let t = Template::parse_with("t", template, &opts).expect("parses");
+        let (s, i) = (t.render(&string), t.render(&int));
+        assert_eq!(s.is_ok(), i.is_ok(), "max_steps {max_steps}: {s:?} / {i:?}");
+        if let (Err(s), Err(i)) = (&s, &i) {
+            assert_eq!(s.to_string(), i.to_string(), "max_steps {max_steps}");
+        }
+        ends.push(s.is_ok());
+    }
+    // The limit is reached somewhere in the middle of the range, not at either end.
+    assert!(!ends[0] && ends[39], "{ends:?}");
+}
+
 #[test]
 fn deeply_nested_values_are_freed_without_recursion() {
     // Found by hand: 500,000 levels of `dict`/`list` overflowed the stack when freed.

@@ -354,16 +354,20 @@ impl MapRef {
 
     /// The value at `key`.
     pub fn get(&self, key: &str) -> Option<Value> {
+        self.with(key, |v| v.cloned())
+    }
+
+    /// Runs `f` on the value at `key` without cloning it, under the map's lock: `f` must not
+    /// touch this map (or a map holding it) again.
+    pub(crate) fn with<R>(&self, key: &str, f: impl FnOnce(Option<&Value>) -> R) -> R {
         let map = self.lock();
         // Template data maps are small: a scan that compares lengths first is cheaper than the
         // ordered search, which calls memcmp for most keys it passes.
         if map.len() <= SMALL_MAP {
             let mut entries = map.iter();
-            return entries
-                .find(|(k, _)| same_name(k, key))
-                .map(|(_, v)| v.clone());
+            return f(entries.find(|(k, _)| same_name(k, key)).map(|(_, v)| v));
         }
-        map.get(key).cloned()
+        f(map.get(key))
     }
 
     /// Whether `key` is present.
