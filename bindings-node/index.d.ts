@@ -370,6 +370,8 @@ export interface RegistryOptionsJs {
    * `credsStore` helpers are run as Docker runs them (`KOTS_REGISTRY_CREDENTIAL_HELPER` when one fails).
    */
   dockerConfig?: string | boolean
+  /** How long a docker credential helper may run, in milliseconds (default 30,000). */
+  helperTimeoutMs?: number
   /** Extra CA certificates (PEM file). */
   caFile?: string
   /** Plain HTTP for every registry (loopback registries without TLS use it anyway). */

@@ -72,3 +72,25 @@ test('a failing docker credential helper rejects with KOTS_REGISTRY_CREDENTIAL_H
     rmSync(dir, { recursive: true, force: true })
   }
 })
+
+test('a docker credential helper that never answers is killed after helperTimeoutMs', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kots-node-slow-'))
+  const oldPath = process.env.PATH
+  try {
+    const helper = join(dir, 'docker-credential-kotsnodeslow')
+    writeFileSync(helper, '#!/bin/sh\nexec sleep 30\n')
+    chmodSync(helper, 0o755)
+    const config = join(dir, 'config.json')
+    writeFileSync(config, JSON.stringify({ credsStore: 'kotsnodeslow' }))
+    process.env.PATH = `${dir}${delimiter}${oldPath}`
+    const reg = new kots.Registry({ dockerConfig: config, helperTimeoutMs: 300, retries: 0 })
+    const started = Date.now()
+    const err = await rejection(reg.digest('127.0.0.1:1/kots-test/app:1'))
+    assert.equal(err.code, 'KOTS_REGISTRY_CREDENTIAL_HELPER')
+    assert.match(err.message, /did not answer within 300ms/)
+    assert.ok(Date.now() - started < 10000)
+  } finally {
+    process.env.PATH = oldPath
+    rmSync(dir, { recursive: true, force: true })
+  }
+})

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use kots_registry::{
     Auth, Cancel, Credentials, DockerConfig, ImageRef, Platform, Progress, ProgressFn,
@@ -112,6 +113,8 @@ pub struct RegistryOptionsJs {
     /// A docker config.json path, or `true` for the default location. Its `credHelpers` /
     /// `credsStore` helpers are run as Docker runs them (`KOTS_REGISTRY_CREDENTIAL_HELPER` when one fails).
     pub docker_config: Option<Either<String, bool>>,
+    /// How long a docker credential helper may run, in milliseconds (default 30,000).
+    pub helper_timeout_ms: Option<u32>,
     /// Extra CA certificates (PEM file).
     pub ca_file: Option<String>,
     /// Plain HTTP for every registry (loopback registries without TLS use it anyway).
@@ -177,22 +180,26 @@ fn build(options: Option<RegistryOptionsJs>) -> napi::Result<kots_registry::Regi
     let o = options.unwrap_or(RegistryOptionsJs {
         auth: None,
         docker_config: None,
+        helper_timeout_ms: None,
         ca_file: None,
         plain_http: None,
         concurrency: None,
         retries: None,
     });
     let mut auth = Auth::default();
-    match o.docker_config {
-        Some(Either::A(path)) => {
-            auth = auth.with_docker_config(DockerConfig::load(path.as_ref()).map_err(to_js)?)
-        }
-        Some(Either::B(true)) => {
-            if let Some(d) = DockerConfig::load_default().map_err(to_js)? {
-                auth = auth.with_docker_config(d);
-            }
-        }
-        _ => {}
+    let docker = match o.docker_config {
+        Some(Either::A(path)) => Some(DockerConfig::load(path.as_ref()).map_err(to_js)?),
+        Some(Either::B(true)) => DockerConfig::load_default().map_err(to_js)?,
+        _ => None,
+    };
+    if let Some(d) = docker {
+        let timeout = o
+            .helper_timeout_ms
+            .map(|ms| Duration::from_millis(ms.into()));
+        auth = auth.with_docker_config(match timeout {
+            Some(t) => d.with_helper_timeout(t),
+            None => d,
+        });
     }
     for (host, c) in o.auth.unwrap_or_default() {
         let creds = match (c.username, c.password, c.token) {

@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use kots_registry::blocking::Registry as Blocking;
 use kots_registry::{
@@ -224,13 +225,15 @@ impl PyRegistry {
     /// `auth`: `{"host:port": (user, password) | {"username", "password"} | {"token"}}`;
     /// `docker_config`: a config.json path, or `True` for the default location; its
     /// `credHelpers`/`credsStore` helpers are run as Docker runs them (`kind` `credential_helper` when
-    /// one fails).
+    /// one fails), each for at most `helper_timeout` seconds.
     #[new]
-    #[pyo3(signature = (*, auth=None, docker_config=None, ca_file=None, plain_http=false, concurrency=4, retries=3))]
+    #[pyo3(signature = (*, auth=None, docker_config=None, helper_timeout=30.0, ca_file=None, plain_http=false, concurrency=4, retries=3))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         auth: Option<&Bound<'_, PyDict>>,
         docker_config: Option<&Bound<'_, PyAny>>,
+        helper_timeout: f64,
         ca_file: Option<PathBuf>,
         plain_http: bool,
         concurrency: usize,
@@ -250,8 +253,16 @@ impl PyRegistry {
                 Some(DockerConfig::load(&v.extract::<PathBuf>()?).map_err(|e| to_py(py, e))?)
             }
         };
+        let helper_timeout = Duration::try_from_secs_f64(helper_timeout)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .ok_or_else(|| {
+                PyValueError::new_err(format!(
+                    "helper_timeout: expected a positive number of seconds, got {helper_timeout}"
+                ))
+            })?;
         if let Some(d) = docker {
-            auth = auth.with_docker_config(d);
+            auth = auth.with_docker_config(d.with_helper_timeout(helper_timeout));
         }
         let inner = Blocking::new(RegistryOptions {
             auth,

@@ -4,6 +4,7 @@ import hashlib
 import json
 import os
 import threading
+import time
 
 import pytest
 
@@ -141,3 +142,24 @@ def test_bad_auth_argument():
         kots.Registry(auth={"h": 3})
     with pytest.raises(ValueError):
         kots.Registry(auth={"h": {"username": "u"}})
+
+
+def test_credential_helper_timeout(tmp_path, monkeypatch):
+    # A helper that never answers is killed after helper_timeout (no registry needed: the
+    # helper runs before the first request).
+    helper = tmp_path / "docker-credential-kotspyslow"
+    helper.write_text("#!/bin/sh\nexec sleep 30\n")
+    helper.chmod(0o755)
+    config = tmp_path / "config.json"
+    config.write_text(json.dumps({"credsStore": "kotspyslow"}))
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
+    reg = kots.Registry(docker_config=config, helper_timeout=0.3, retries=0)
+    started = time.monotonic()
+    with pytest.raises(kots.RegistryError) as info:
+        reg.digest("127.0.0.1:1/kots-test/app:1")
+    assert info.value.kind == "credential_helper"
+    assert "did not answer within 300ms" in str(info.value)
+    assert time.monotonic() - started < 10
+    for bad in (0, -1.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="helper_timeout"):
+            kots.Registry(docker_config=config, helper_timeout=bad)

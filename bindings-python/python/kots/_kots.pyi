@@ -88,6 +88,7 @@ class Registry:
         *,
         auth: dict[str, tuple[str, str] | dict[str, str]] | None = None,
         docker_config: str | os.PathLike[str] | bool | None = None,
+        helper_timeout: float = 30.0,
         ca_file: str | os.PathLike[str] | None = None,
         plain_http: bool = False,
         concurrency: int = 4,

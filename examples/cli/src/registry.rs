@@ -18,6 +18,7 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use kots_registry::blocking::Registry;
@@ -106,6 +107,9 @@ pub struct Connection {
     /// (default: $DOCKER_CONFIG/config.json or ~/.docker/config.json).
     #[arg(long, value_name = "PATH")]
     docker_config: Option<PathBuf>,
+    /// How long a docker credential helper may run.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30.0, value_parser = positive_seconds)]
+    helper_timeout: f64,
     /// Extra CA certificates (PEM) to trust.
     #[arg(long, value_name = "PATH")]
     ca_file: Option<PathBuf>,
@@ -131,7 +135,8 @@ impl Connection {
         };
         let mut auth = Auth::default();
         if let Some(d) = docker {
-            auth = auth.with_docker_config(d);
+            let timeout = Duration::from_secs_f64(self.helper_timeout);
+            auth = auth.with_docker_config(d.with_helper_timeout(timeout));
         }
         for entry in &self.creds {
             let (host, userpass) = split_entry(entry, "--creds", "HOST=USER:PASSWORD")?;
@@ -311,5 +316,15 @@ impl Reporter {
         if let Reporter::Bar(bar) = self {
             bar.finish_and_clear();
         }
+    }
+}
+
+/// A `--helper-timeout`: a positive, finite number of seconds.
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s > 0.0 && Duration::try_from_secs_f64(s).is_ok() => Ok(s),
+        _ => Err(format!(
+            "expected a positive number of seconds, got {text:?}"
+        )),
     }
 }
