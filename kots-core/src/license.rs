@@ -52,6 +52,28 @@ pub use model::{Channel, Entitlement, EntitlementValue, License, LicenseSpec, Li
 pub use rsa::GLOBAL_KEYS;
 pub use verify::{SignatureScheme, VerifiedLicense, Verifier};
 
+/// The signed-JSON fast path's answer beside the general decoder's, for the differential fuzz
+/// target (`v1`: decode as v1beta1, else v1beta2).
+#[doc(hidden)]
+#[allow(clippy::type_complexity)]
+pub fn signed_json_fast_and_general(
+    bytes: &[u8],
+    v1: bool,
+) -> (
+    Option<(License, String)>,
+    Result<(License, String), LicenseError>,
+) {
+    let version = if v1 {
+        LicenseVersion::V1Beta1
+    } else {
+        LicenseVersion::V1Beta2
+    };
+    (
+        signed_json::decode(bytes, version),
+        License::from_signed_json_general(bytes, version),
+    )
+}
+
 use crate::manifest::ManifestError;
 
 /// Why a license could not be read, verified, signed or queried. Each variant names the field,
