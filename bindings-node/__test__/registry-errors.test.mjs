@@ -52,45 +52,41 @@ test('a cancelled operation rejects with KOTS_REGISTRY_CANCELLED', async () => {
   assert.equal(err.code, 'KOTS_REGISTRY_CANCELLED')
 })
 
-test('a failing docker credential helper rejects with KOTS_REGISTRY_CREDENTIAL_HELPER', async () => {
+/** Runs `body(config)` with `docker-credential-NAME` (a shell SCRIPT) on PATH and a config.json using it. */
+async function withHelper (name, script, body) {
   const dir = mkdtempSync(join(tmpdir(), 'kots-node-helper-'))
   const oldPath = process.env.PATH
   try {
-    const helper = join(dir, 'docker-credential-kotsnodefail')
-    writeFileSync(helper, '#!/bin/sh\ncat >/dev/null\necho "keychain is locked" >&2\nexit 2\n')
+    const helper = join(dir, `docker-credential-${name}`)
+    writeFileSync(helper, `#!/bin/sh\n${script}\n`)
     chmodSync(helper, 0o755)
     const config = join(dir, 'config.json')
-    writeFileSync(config, JSON.stringify({ credsStore: 'kotsnodefail' }))
+    writeFileSync(config, JSON.stringify({ credsStore: name }))
     process.env.PATH = `${dir}${delimiter}${oldPath}`
+    await body(config)
+  } finally {
+    process.env.PATH = oldPath
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+test('a failing docker credential helper rejects with KOTS_REGISTRY_CREDENTIAL_HELPER', async () => {
+  await withHelper('kotsnodefail', 'cat >/dev/null\necho "keychain is locked" >&2\nexit 2', async (config) => {
     const reg = new kots.Registry({ dockerConfig: config, retries: 0 })
     const err = await rejection(reg.digest('127.0.0.1:1/kots-test/app:1'))
     assert.equal(err.code, 'KOTS_REGISTRY_CREDENTIAL_HELPER')
     assert.match(err.message, /docker-credential-kotsnodefail/)
     assert.match(err.message, /keychain is locked/)
-  } finally {
-    process.env.PATH = oldPath
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 })
 
 test('a docker credential helper that never answers is killed after helperTimeoutMs', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kots-node-slow-'))
-  const oldPath = process.env.PATH
-  try {
-    const helper = join(dir, 'docker-credential-kotsnodeslow')
-    writeFileSync(helper, '#!/bin/sh\nexec sleep 30\n')
-    chmodSync(helper, 0o755)
-    const config = join(dir, 'config.json')
-    writeFileSync(config, JSON.stringify({ credsStore: 'kotsnodeslow' }))
-    process.env.PATH = `${dir}${delimiter}${oldPath}`
+  await withHelper('kotsnodeslow', 'exec sleep 30', async (config) => {
     const reg = new kots.Registry({ dockerConfig: config, helperTimeoutMs: 300, retries: 0 })
     const started = Date.now()
     const err = await rejection(reg.digest('127.0.0.1:1/kots-test/app:1'))
     assert.equal(err.code, 'KOTS_REGISTRY_CREDENTIAL_HELPER')
     assert.match(err.message, /did not answer within 300ms/)
     assert.ok(Date.now() - started < 10000)
-  } finally {
-    process.env.PATH = oldPath
-    rmSync(dir, { recursive: true, force: true })
-  }
+  })
 })

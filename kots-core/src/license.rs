@@ -52,6 +52,8 @@ pub use model::{Channel, Entitlement, EntitlementValue, License, LicenseSpec, Li
 pub use rsa::GLOBAL_KEYS;
 pub use verify::{SignatureScheme, VerifiedLicense, Verifier};
 
+use crate::manifest::ManifestError;
+
 /// The signed-JSON fast path's answer beside the general decoder's, for the differential fuzz
 /// target (`v1`: decode as v1beta1, else v1beta2).
 #[doc(hidden)]
@@ -73,8 +75,6 @@ pub fn signed_json_fast_and_general(
         License::from_signed_json_general(bytes, version),
     )
 }
-
-use crate::manifest::ManifestError;
 
 /// Why a license could not be read, verified, signed or queried. Each variant names the field,
 /// key id or entitlement concerned. KOTS's own wording is kept where KOTS has one.

@@ -215,8 +215,9 @@ macro_rules! license_spec {
             pub extra: Map<String, Value>,
         }
 
-        /// `spec` as signed JSON holds it: the known keys, untyped (see [`super::signed_json`]).
-        #[derive(serde::Deserialize)]
+        /// The known keys of `spec`, still untyped: what both the general decoder and the
+        /// signed-JSON fast path ([`super::signed_json`]) collect before typing them here.
+        #[derive(Default, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         pub(super) struct SpecParts {
             #[serde(default)]
@@ -232,7 +233,21 @@ macro_rules! license_spec {
         }
 
         impl SpecParts {
-            /// Types the parts exactly as [`decode_spec`] types the same keys.
+            /// Takes the value of a known key other than `entitlements`; gives back the value
+            /// of any other key.
+            fn set(&mut self, key: &str, value: Value) -> Option<Value> {
+                match key {
+                    "signature" => self.signature = value,
+                    $($sj => self.$s = value,)*
+                    $($bj => self.$b = value,)*
+                    "licenseSequence" => self.license_sequence = value,
+                    "channels" => self.channels = value,
+                    _ => return Some(value),
+                }
+                None
+            }
+
+            /// Types the parts (entitlements given as parts, from the fast path, included).
             pub(super) fn into_spec(
                 self,
                 version: LicenseVersion,
@@ -264,23 +279,9 @@ macro_rules! license_spec {
             pub(crate) fn strings(&self) -> impl Iterator<Item = (&'static str, &str)> {
                 [$(($sj, self.$s.as_str())),*].into_iter()
             }
-            /// The string field with this JSON name.
-            fn string_mut(&mut self, name: &str) -> Option<&mut String> {
-                match name {
-                    $($sj => Some(&mut self.$s),)*
-                    _ => None,
-                }
-            }
             /// The boolean fields with their JSON names.
             pub(crate) fn bools(&self) -> impl Iterator<Item = (&'static str, bool)> {
                 [$(($bj, self.$b)),*].into_iter()
-            }
-            /// The boolean field with this JSON name.
-            fn bool_mut(&mut self, name: &str) -> Option<&mut bool> {
-                match name {
-                    $($bj => Some(&mut self.$b),)*
-                    _ => None,
-                }
             }
         }
     };
@@ -504,32 +505,21 @@ fn decode_spec(
     version: LicenseVersion,
     source: Source,
 ) -> Result<LicenseSpec, LicenseError> {
-    let mut spec = LicenseSpec::default();
+    let mut parts = SpecParts::default();
+    let (mut entitlements, mut extra) = (Value::Null, Map::new());
     for (key, v) in map {
-        match key.as_str() {
-            "signature" => spec.signature = go_bytes(&v, "spec.signature")?,
-            "licenseSequence" => {
-                spec.license_sequence = as_int64(&v, "spec.licenseSequence", source)?
-            }
-            "channels" => spec.channels = decode_channels(v)?,
-            "entitlements" => {
-                for (name, v) in object_or_empty(v, "spec.entitlements")? {
-                    let entitlement = decode_entitlement(v, &name, version, source)?;
-                    spec.entitlements.insert(name, entitlement);
-                }
-            }
-            name => {
-                let field = || format!("spec.{name}");
-                if let Some(slot) = spec.string_mut(name) {
-                    *slot = string_value(v, field)?;
-                } else if let Some(slot) = spec.bool_mut(name) {
-                    *slot = bool_value(v, field)?;
-                } else {
-                    spec.extra.insert(key, v);
-                }
-            }
+        if key == "entitlements" {
+            entitlements = v;
+        } else if let Some(v) = parts.set(&key, v) {
+            extra.insert(key, v);
         }
     }
+    let mut spec = parts.into_spec(version, source)?;
+    for (name, v) in object_or_empty(entitlements, || "spec.entitlements".into())? {
+        let entitlement = decode_entitlement(v, &name, version, source)?;
+        spec.entitlements.insert(name, entitlement);
+    }
+    spec.extra = extra;
     Ok(spec)
 }
 
@@ -552,10 +542,7 @@ fn decode_channels(value: Value) -> Result<Vec<Channel>, LicenseError> {
 }
 
 fn decode_channel(item: Value, i: usize) -> Result<Channel, LicenseError> {
-    let map = match item {
-        Value::Object(map) => map,
-        other => object_or_empty(other, &format!("spec.channels[{i}]"))?,
-    };
+    let map = object_or_empty(item, || format!("spec.channels[{i}]"))?;
     let mut channel = Channel::default();
     for (key, v) in map {
         let field = || format!("spec.channels[{i}].{key}");
@@ -581,10 +568,7 @@ fn decode_entitlement(
     version: LicenseVersion,
     source: Source,
 ) -> Result<Entitlement, LicenseError> {
-    let map = match value {
-        Value::Object(map) => map,
-        other => object_or_empty(other, &format!("spec.entitlements[{name}]"))?,
-    };
+    let map = object_or_empty(value, || format!("spec.entitlements[{name}]"))?;
     let mut parts = EntitlementParts::default();
     let mut extra = Map::new();
     for (key, v) in map {
@@ -644,7 +628,7 @@ impl EntitlementParts {
                     .map_err(|reason| invalid(field("value"), reason))?,
             ),
         };
-        let mut signature_extra = object_or_empty(self.signature, &field("signature"))?;
+        let mut signature_extra = object_or_empty(self.signature, || field("signature"))?;
         let signature = match signature_extra.remove(version.scheme()) {
             Some(v) => go_bytes(&v, &field(&format!("signature.{}", version.scheme())))?,
             None => Vec::new(),
@@ -801,21 +785,20 @@ pub(crate) fn take_object(
     name: &str,
     prefix: &str,
 ) -> Result<Map<String, Value>, LicenseError> {
-    match map.remove(name) {
-        None | Some(Value::Null) => Ok(Map::new()),
-        Some(Value::Object(map)) => Ok(map),
-        Some(other) => Err(type_error(format!("{prefix}{name}"), "a mapping", &other)),
-    }
+    object_or_empty(map.remove(name).unwrap_or(Value::Null), || {
+        format!("{prefix}{name}")
+    })
 }
 
+/// A mapping field's value; `null` is an empty mapping. `field` names it in the error.
 pub(crate) fn object_or_empty(
     value: Value,
-    field: &str,
+    field: impl FnOnce() -> String,
 ) -> Result<Map<String, Value>, LicenseError> {
     match value {
         Value::Null => Ok(Map::new()),
         Value::Object(map) => Ok(map),
-        other => Err(type_error(field.to_string(), "a mapping", &other)),
+        other => Err(type_error(field(), "a mapping", &other)),
     }
 }
 

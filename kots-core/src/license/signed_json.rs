@@ -57,7 +57,7 @@ pub(super) fn decode(bytes: &[u8], version: LicenseVersion) -> Option<(License, 
     let MapOnly(top) = serde_json::from_slice::<MapOnly<TopParts>>(bytes).ok()?;
     let api_version = string_value(top.api_version, String::new).ok()?;
     string_value(top.kind, String::new).ok()?;
-    let metadata = object_or_empty(top.metadata, "metadata").ok()?;
+    let metadata = object_or_empty(top.metadata, || "metadata".into()).ok()?;
     let spec = match top.spec {
         None => LicenseSpec::default(),
         Some(MapOnly(parts)) => parts.into_spec(version, Source::Json).ok()?,

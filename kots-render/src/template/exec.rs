@@ -239,8 +239,8 @@ impl<'t> State<'t, '_> {
     // ---- variables -------------------------------------------------------------------------
 
     fn var_value(&self, name: &str) -> R<Val> {
-        match self.vars.iter().rev().find(|(n, _)| same_name(n, name)) {
-            Some((_, v)) => Ok(v.clone()),
+        match innermost(&self.vars, name) {
+            Some(v) => Ok(v.clone()),
             None => Err(self.err(format!("undefined variable: {name}"))),
         }
     }
@@ -510,9 +510,7 @@ impl<'t> State<'t, '_> {
         self.step()?;
         self.at(At::Arg(&last.args[0]));
         let base = self.builtin_args(dot, b, name, &last.args[1..], fin)?;
-        let vbase = self.values.len();
-        let argv = self.args.drain(base..).map(|v| v.v.unwrap_or(Value::Nil));
-        self.values.extend(argv);
+        let vbase = self.move_args_to_values(base);
         let result = builtins::print_into(self.out, b, &self.values[vbase..], self.ex.limits);
         self.values.truncate(vbase);
         if let Err(e) = result {
@@ -536,19 +534,11 @@ impl<'t> State<'t, '_> {
                 _ => return false,
             },
             [Arg::Variable { ident, .. }] if ident.len() == 2 => {
-                match self
-                    .vars
-                    .iter()
-                    .rev()
-                    .find(|(n, _)| same_name(n, &ident[0]))
-                {
-                    Some((
-                        _,
-                        Val {
-                            v: Some(Value::Map(m)),
-                            ..
-                        },
-                    )) => (m, &ident[1]),
+                match innermost(&self.vars, &ident[0]) {
+                    Some(Val {
+                        v: Some(Value::Map(m)),
+                        ..
+                    }) => (m, &ident[1]),
                     _ => return false,
                 }
             }
@@ -694,14 +684,11 @@ impl<'t> State<'t, '_> {
         if called {
             return None;
         }
-        match self.vars.iter().rev().find(|(n, _)| same_name(n, name)) {
-            Some((
-                _,
-                Val {
-                    v: Some(Value::Map(m)),
-                    ..
-                },
-            )) => Some(Ok(match m.get(key) {
+        match innermost(&self.vars, name) {
+            Some(Val {
+                v: Some(Value::Map(m)),
+                ..
+            }) => Some(Ok(match m.get(key) {
                 Some(v) => Val::elem(v),
                 None => Val::MISSING,
             })),
@@ -933,9 +920,7 @@ impl<'t> State<'t, '_> {
             args,
             fin,
         )?;
-        let vbase = self.values.len();
-        let argv = self.args.drain(base..).map(|v| v.v.unwrap_or(Value::Nil));
-        self.values.extend(argv);
+        let vbase = self.move_args_to_values(base);
         self.step()?;
         let mut ctx = CallContext {
             clock: &*self.ex.providers.clock,
@@ -994,6 +979,15 @@ impl<'t> State<'t, '_> {
                 Err(self.func_err(name, e))
             }
         }
+    }
+
+    /// Moves the arguments from `base` on to `self.values` as plain values (invalid → nil), for
+    /// a function that takes `&[Value]`; returns where they start there.
+    fn move_args_to_values(&mut self, base: usize) -> usize {
+        let vbase = self.values.len();
+        let argv = self.args.drain(base..).map(|v| v.v.unwrap_or(Value::Nil));
+        self.values.extend(argv);
+        vbase
     }
 
     /// Checks the arity of a built-in (other than `and`/`or`) and evaluates its arguments onto
@@ -1188,6 +1182,13 @@ impl Params<'_> {
 }
 
 /// The zero value Go substitutes for nil in a parameter of type `t`, if `t` can be nil.
+/// The innermost variable of that name. (A function of the list, not of the state, so that the
+/// output can be written while a variable is borrowed.)
+fn innermost<'v>(vars: &'v [(&str, Val)], name: &str) -> Option<&'v Val> {
+    let found = vars.iter().rev().find(|(n, _)| same_name(n, name));
+    found.map(|(_, v)| v)
+}
+
 fn zero_of_nilable(t: Ty) -> Option<Value> {
     match t {
         Ty::Any => Some(Value::Nil),

@@ -286,6 +286,16 @@ pub(crate) fn too_deep() -> FuncError {
     ))
 }
 
+/// String equality for short names (variables, map keys): lengths, then bytes inline. Slice
+/// `==` calls `memcmp`, which costs more than the comparison itself for names this short.
+#[inline]
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
+}
+
+/// Up to this many entries, [`MapRef::get`] scans instead of searching.
+const SMALL_MAP: usize = 8;
+
 /// A Go map: a shared reference to mutable entries, so that a change made through one value
 /// (sprig's `set`, `unset`, `merge`) is seen through every other value holding the same map.
 ///
@@ -303,16 +313,6 @@ pub(crate) fn too_deep() -> FuncError {
 /// }
 /// assert_eq!(alias.to_string(), "map[a:1 b:2]");
 /// ```
-/// String equality for short names (variables, map keys): lengths, then bytes inline. Slice
-/// `==` calls `memcmp`, which costs more than the comparison itself for names this short.
-#[inline]
-pub(crate) fn same_name(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| x == y)
-}
-
-/// Up to this many entries, [`MapRef::get`] scans instead of searching.
-const SMALL_MAP: usize = 8;
-
 #[derive(Clone, Default)]
 pub struct MapRef {
     cell: Arc<Mutex<Arc<Map>>>,
