@@ -263,14 +263,16 @@ impl<'t> State<'t, '_> {
     // ---- walking ---------------------------------------------------------------------------
 
     fn walk_list(&mut self, dot: &Val, list: &'t ListNode) -> R<Flow> {
-        self.at(At::List(list));
-        for node in &list.nodes {
-            match self.walk(dot, node)? {
-                Flow::Normal => {}
-                flow => return Ok(flow),
+        with_stack(|| {
+            self.at(At::List(list));
+            for node in &list.nodes {
+                match self.walk(dot, node)? {
+                    Flow::Normal => {}
+                    flow => return Ok(flow),
+                }
             }
-        }
-        Ok(Flow::Normal)
+            Ok(Flow::Normal)
+        })
     }
 
     fn walk(&mut self, dot: &Val, node: &'t Node) -> R<Flow> {
@@ -446,28 +448,30 @@ impl<'t> State<'t, '_> {
     // ---- pipelines and commands ------------------------------------------------------------
 
     fn eval_pipeline(&mut self, dot: &Val, pipe: &'t PipeNode) -> R<Val> {
-        self.at(At::Pipe(pipe));
-        if let ([cmd], true) = (&pipe.cmds[..], pipe.decl.is_empty()) {
-            // The common shape (`.a.b`, `$x.y`, `f x`): one command, nothing declared.
-            return Ok(self.eval_command(dot, cmd, Final::Absent)?.unwrap_iface());
-        }
-        let mut value = Final::Absent;
-        for cmd in &pipe.cmds {
-            let v = self.eval_command(dot, cmd, value)?;
-            value = Final::Given(v.unwrap_iface());
-        }
-        let value = match value {
-            Final::Given(v) => v,
-            Final::Absent => Val::MISSING,
-        };
-        for var in &pipe.decl {
-            if pipe.is_assign {
-                self.set_var(&var.name, value.clone())?;
-            } else {
-                self.vars.push((&var.name, value.clone()));
+        with_stack(|| {
+            self.at(At::Pipe(pipe));
+            if let ([cmd], true) = (&pipe.cmds[..], pipe.decl.is_empty()) {
+                // The common shape (`.a.b`, `$x.y`, `f x`): one command, nothing declared.
+                return Ok(self.eval_command(dot, cmd, Final::Absent)?.unwrap_iface());
             }
-        }
-        Ok(value)
+            let mut value = Final::Absent;
+            for cmd in &pipe.cmds {
+                let v = self.eval_command(dot, cmd, value)?;
+                value = Final::Given(v.unwrap_iface());
+            }
+            let value = match value {
+                Final::Given(v) => v,
+                Final::Absent => Val::MISSING,
+            };
+            for var in &pipe.decl {
+                if pipe.is_assign {
+                    self.set_var(&var.name, value.clone())?;
+                } else {
+                    self.vars.push((&var.name, value.clone()));
+                }
+            }
+            Ok(value)
+        })
     }
 
     /// An action's pipeline whose value is printed. When the last command is `print`, `printf`
@@ -1184,6 +1188,19 @@ impl Params<'_> {
 /// The zero value Go substitutes for nil in a parameter of type `t`, if `t` can be nil.
 /// The innermost variable of that name. (A function of the list, not of the state, so that the
 /// output can be written while a variable is borrowed.)
+/// Stack left below which a nested list or pipeline continues on a new stack segment.
+const STACK_RED_ZONE: usize = 128 << 10;
+/// Size of each new segment (taken from the heap, freed on return).
+const STACK_SEGMENT: usize = 2 << 20;
+
+/// Runs one level of template recursion. The limits bound nesting within a template and the depth
+/// of `{{template}}` calls, but not their product, which can exceed the caller's thread stack (a
+/// Python or Node thread, a 2 MiB test thread): rather than overflow, execution moves onto a
+/// fresh heap-allocated segment whenever the current stack runs low.
+fn with_stack<T>(f: impl FnOnce() -> T) -> T {
+    stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, f)
+}
+
 fn innermost<'v>(vars: &'v [(&str, Val)], name: &str) -> Option<&'v Val> {
     let found = vars.iter().rev().find(|(n, _)| same_name(n, name));
     found.map(|(_, v)| v)

@@ -300,6 +300,24 @@ fn deep_input_hits_limits_not_the_stack() {
             );
             let too_deep = format!("{}x{}", "{{if 1}}".repeat(n + 1), "{{end}}".repeat(n + 1));
             assert!(Template::parse("t", &too_deep).is_err());
+            // Each limit alone is safe; together (deep nesting in every one of 200 recursive
+            // calls) they need far more than 2 MiB, and execution moves to heap stack segments.
+            let nested_calls = format!(
+                r#"{{{{define "loop"}}}}{}{{{{template "loop" {}.{}}}}}{}{{{{end}}}}{{{{template "loop" 1}}}}"#,
+                "{{range $i := (list 1)}}".repeat(n / 2),
+                "(".repeat(n / 2 - 2),
+                ")".repeat(n / 2 - 2),
+                "{{end}}".repeat(n / 2),
+            );
+            let err = Template::parse("t", &nested_calls)
+                .expect("within the limits")
+                .render(&Value::Nil)
+                .expect_err("depth limit");
+            assert!(
+                err.to_string()
+                    .ends_with("exceeded maximum template depth (200)"),
+                "{err}"
+            );
         })
         .expect("thread starts")
         .join()
