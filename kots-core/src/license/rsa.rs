@@ -5,6 +5,9 @@
 //! (238 bytes with MD5, 222 with SHA-256 for 2048-bit keys) and other signers may use another, so
 //! EMSA-PSS-VERIFY (RFC 8017 §9.1.2) is done here with the salt length read from the encoded message.
 
+#[cfg(target_arch = "x86_64")]
+mod ifma;
+
 use md5::Md5;
 use rsa::pkcs8::DecodePublicKey;
 use rsa::traits::PublicKeyParts;
@@ -70,19 +73,111 @@ pub(crate) enum PssHash {
     Sha256,
 }
 
-/// Parses an RSA public key as KOTS does: the first PEM block of the text (Go `pem.Decode`),
-/// decoded as a PKIX SubjectPublicKeyInfo that must hold an RSA key.
-pub(crate) fn parse_public_key_pem(text: &str) -> Result<RsaPublicKey, String> {
-    let der = pem_block(text).ok_or("failed to decode public key PEM")?;
-    let key = RsaPublicKey::from_public_key_der(&der)
-        .map_err(|e| format!("failed to parse public key: {e}"))?;
-    if key.n().bits() < MIN_KEY_BITS {
-        return Err(format!(
-            "RSA key of {} bits is below {MIN_KEY_BITS}",
-            key.n().bits()
-        ));
+/// An RSA public key prepared for verification: its Montgomery constants are computed once, when
+/// the key is parsed, not for every signature.
+#[derive(Debug, Clone)]
+pub(crate) struct RsaKey {
+    key: RsaPublicKey,
+    arithmetic: Arithmetic,
+}
+
+/// How `s^e mod n` is computed for a key.
+#[derive(Debug, Clone)]
+enum Arithmetic {
+    /// AVX-512 IFMA, where the CPU has it.
+    #[cfg(target_arch = "x86_64")]
+    Ifma(Box<ifma::IfmaModulus>, u64),
+    /// 64-bit Montgomery arithmetic.
+    Montgomery(Montgomery, u64),
+    /// `BigUint::modpow`, for keys outside the fast paths (even or over-long modulus, exponent
+    /// over 64 bits).
+    BigUint,
+}
+
+impl RsaKey {
+    /// Parses an RSA public key as KOTS does: the first PEM block of the text (Go `pem.Decode`),
+    /// decoded as a PKIX SubjectPublicKeyInfo that must hold an RSA key.
+    pub(crate) fn from_pem(text: &str) -> Result<RsaKey, String> {
+        let der = pem_block(text).ok_or("failed to decode public key PEM")?;
+        let key = RsaPublicKey::from_public_key_der(&der)
+            .map_err(|e| format!("failed to parse public key: {e}"))?;
+        if key.n().bits() < MIN_KEY_BITS {
+            return Err(format!(
+                "RSA key of {} bits is below {MIN_KEY_BITS}",
+                key.n().bits()
+            ));
+        }
+        let exponent = key.e().to_bytes_be().iter().try_fold(0u64, |acc, b| {
+            acc.checked_mul(256).map(|a| a | u64::from(*b))
+        });
+        let arithmetic = match exponent {
+            Some(e) if e > 0 => Arithmetic::fastest(key.n(), e),
+            _ => Arithmetic::BigUint,
+        };
+        Ok(RsaKey { key, arithmetic })
     }
-    Ok(key)
+
+    /// Verifies an RSA-PSS signature over `message`, MGF1 with the same hash, salt length
+    /// auto-detected. Any malformed input is simply "not valid".
+    pub(crate) fn verify_pss(&self, hash: PssHash, message: &[u8], signature: &[u8]) -> bool {
+        match hash {
+            PssHash::Md5 => self.verify_with::<Md5>(message, signature),
+            PssHash::Sha256 => self.verify_with::<Sha256>(message, signature),
+        }
+    }
+
+    fn verify_with<D: Digest + FixedOutputReset>(&self, message: &[u8], signature: &[u8]) -> bool {
+        let mod_bits = self.key.n().bits();
+        let k = mod_bits.div_ceil(8);
+        if signature.len() != k {
+            return false;
+        }
+        let Some(m) = self.public_op(signature) else {
+            return false;
+        };
+        // m is k bytes; EM is its last emLen bytes, and any byte before them must be zero.
+        let em_bits = mod_bits - 1;
+        let em_len = em_bits.div_ceil(8);
+        let (excess, em) = m.split_at(k - em_len);
+        if excess.iter().any(|&b| b != 0) {
+            return false;
+        }
+        let mut em = em.to_vec();
+        emsa_pss_verify_auto::<D>(&D::digest(message), &mut em, em_bits)
+    }
+
+    /// `s^e mod n` as k big-endian bytes for a k-byte signature s, or `None` when s ≥ n.
+    fn public_op(&self, signature: &[u8]) -> Option<Vec<u8>> {
+        let k = signature.len();
+        match &self.arithmetic {
+            #[cfg(target_arch = "x86_64")]
+            Arithmetic::Ifma(modulus, e) => modulus.pow(signature, *e),
+            Arithmetic::Montgomery(mont, e) => mont.pow(signature, *e),
+            Arithmetic::BigUint => {
+                let s = BigUint::from_bytes_be(signature);
+                if &s >= self.key.n() {
+                    return None;
+                }
+                let m = s.modpow(self.key.e(), self.key.n()).to_bytes_be();
+                let mut out = vec![0u8; k];
+                out[k - m.len()..].copy_from_slice(&m);
+                Some(out)
+            }
+        }
+    }
+}
+
+impl Arithmetic {
+    fn fastest(n: &BigUint, e: u64) -> Arithmetic {
+        #[cfg(target_arch = "x86_64")]
+        if let Some(modulus) = ifma::IfmaModulus::new(n) {
+            return Arithmetic::Ifma(Box::new(modulus), e);
+        }
+        match Montgomery::new(n) {
+            Some(mont) => Arithmetic::Montgomery(mont, e),
+            None => Arithmetic::BigUint,
+        }
+    }
 }
 
 /// The DER bytes of the first `-----BEGIN …-----` block, whatever its type, headers skipped.
@@ -103,60 +198,13 @@ pub(crate) fn pem_block(text: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(b64).ok()
 }
 
-/// Verifies an RSA-PSS signature over `message`, MGF1 with the same hash, salt length
-/// auto-detected. Any malformed input is simply "not valid".
-pub(crate) fn verify_pss(
-    key: &RsaPublicKey,
-    hash: PssHash,
-    message: &[u8],
-    signature: &[u8],
-) -> bool {
-    match hash {
-        PssHash::Md5 => verify_with::<Md5>(key, message, signature),
-        PssHash::Sha256 => verify_with::<Sha256>(key, message, signature),
-    }
-}
-
-fn verify_with<D: Digest + FixedOutputReset>(
-    key: &RsaPublicKey,
-    message: &[u8],
-    signature: &[u8],
-) -> bool {
-    let m_hash = D::digest(message);
-    let mod_bits = key.n().bits();
-    let k = mod_bits.div_ceil(8);
-    if signature.len() != k {
-        return false;
-    }
-    let s = BigUint::from_bytes_be(signature);
-    if &s >= key.n() {
-        return false;
-    }
-    let m = public_op(key.n(), key.e(), &s);
-    let em_bits = mod_bits - 1;
-    let em_len = em_bits.div_ceil(8);
-    if m.len() > em_len {
-        return false;
-    }
-    let mut em = vec![0u8; em_len];
-    em[em_len - m.len()..].copy_from_slice(&m);
-    emsa_pss_verify_auto::<D>(&m_hash, &mut em, em_bits)
-}
-
-/// `s^e mod n`, big-endian. The public exponent is small, so a square-and-multiply over 64-bit
-/// Montgomery limbs is several times faster than `BigUint::modpow`. Odd moduli only (RSA's are);
-/// anything else falls back to `modpow`.
-fn public_op(n: &BigUint, e: &BigUint, s: &BigUint) -> Vec<u8> {
-    let exponent = e.to_bytes_be().iter().try_fold(0u64, |acc, b| {
-        acc.checked_mul(256).map(|a| a | u64::from(*b))
-    });
-    match (Montgomery::new(n), exponent) {
-        (Some(mont), Some(exponent)) if exponent > 0 => mont.pow(s, exponent),
-        _ => s.modpow(e, n).to_bytes_be(),
-    }
-}
+/// Moduli up to 4096 bits use fixed buffers on the stack; larger ones take `BigUint::modpow`.
+const MAX_LIMBS: usize = 64;
 
 /// Montgomery arithmetic modulo an odd `n` of `k` 64-bit limbs (little-endian), R = 2^(64k).
+/// A public exponent is small, so square-and-multiply here is several times faster than
+/// `BigUint::modpow`.
+#[derive(Debug, Clone)]
 struct Montgomery {
     n: Vec<u64>,
     /// -n⁻¹ mod 2⁶⁴.
@@ -165,21 +213,22 @@ struct Montgomery {
     r2: Vec<u64>,
 }
 
-fn to_limbs(value: &BigUint, k: usize) -> Vec<u64> {
-    let mut limbs = vec![0u64; k];
-    for (i, chunk) in value.to_bytes_le().chunks(8).enumerate().take(k) {
-        limbs[i] = chunk
-            .iter()
-            .rev()
-            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
+/// The k little-endian limbs of a big-endian byte string of at most 8k bytes.
+fn limbs_from_be(bytes: &[u8], out: &mut [u64]) {
+    out.fill(0);
+    for (limb, chunk) in out.iter_mut().zip(bytes.rchunks(8)) {
+        *limb = chunk.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b));
     }
-    limbs
 }
 
 impl Montgomery {
     fn new(n: &BigUint) -> Option<Montgomery> {
         let k = n.bits().div_ceil(64);
-        let limbs = to_limbs(n, k);
+        if k > MAX_LIMBS {
+            return None;
+        }
+        let mut limbs = vec![0u64; k];
+        limbs_from_be(&n.to_bytes_be(), &mut limbs);
         if limbs.first()? & 1 == 0 {
             return None;
         }
@@ -188,48 +237,52 @@ impl Montgomery {
         for _ in 0..6 {
             inv = inv.wrapping_mul(2u64.wrapping_sub(limbs[0].wrapping_mul(inv)));
         }
-        let r2 = (BigUint::from(1u8) << (128 * k)) % n;
+        let mut r2 = vec![0u64; k];
+        limbs_from_be(
+            &((BigUint::from(1u8) << (128 * k)) % n).to_bytes_be(),
+            &mut r2,
+        );
         Some(Montgomery {
-            r2: to_limbs(&r2, k),
+            r2,
             n: limbs,
             n0_inv: inv.wrapping_neg(),
         })
     }
 
-    /// a·b·R⁻¹ mod n (CIOS), for a, b < n.
-    fn mul(&self, a: &[u64], b: &[u64]) -> Vec<u64> {
+    /// out = a·b·R⁻¹ mod n, for a, b < n. Each row's multiplication and reduction run in one loop
+    /// (FIOS): their two carry chains are independent, so the CPU overlaps them.
+    fn mul(&self, a: &[u64], b: &[u64], out: &mut [u64]) {
         let k = self.n.len();
-        let mut t = vec![0u64; k + 2];
-        for &ai in a {
-            let mut carry = 0u128;
-            for (tj, bj) in t.iter_mut().zip(b) {
-                let x = u128::from(*tj) + u128::from(ai) * u128::from(*bj) + carry;
-                *tj = x as u64;
-                carry = x >> 64;
+        let (n, b) = (&self.n[..k], &b[..k]);
+        let mut buf = [0u64; MAX_LIMBS + 1];
+        let t = &mut buf[..k + 1];
+        for &ai in &a[..k] {
+            let x = u128::from(t[0]) + u128::from(ai) * u128::from(b[0]);
+            let m = (x as u64).wrapping_mul(self.n0_inv);
+            let y = u128::from(x as u64) + u128::from(m) * u128::from(n[0]);
+            let (mut c1, mut c2) = (x >> 64, y >> 64);
+            for j in 1..k {
+                let x = u128::from(t[j]) + u128::from(ai) * u128::from(b[j]) + c1;
+                c1 = x >> 64;
+                let y = u128::from(x as u64) + u128::from(m) * u128::from(n[j]) + c2;
+                c2 = y >> 64;
+                t[j - 1] = y as u64;
             }
-            let x = u128::from(t[k]) + carry;
-            t[k] = x as u64;
-            t[k + 1] = (x >> 64) as u64;
-            let m = t[0].wrapping_mul(self.n0_inv);
-            let mut carry = (u128::from(t[0]) + u128::from(m) * u128::from(self.n[0])) >> 64;
-            for (j, nj) in self.n.iter().enumerate().skip(1) {
-                let x = u128::from(t[j]) + u128::from(m) * u128::from(*nj) + carry;
-                t[j - 1] = x as u64;
-                carry = x >> 64;
-            }
-            let x = u128::from(t[k]) + carry;
+            // t stays below 2n, so the top limb is 0 or 1.
+            let x = u128::from(t[k]) + c1 + c2;
             t[k - 1] = x as u64;
-            t[k] = t[k + 1] + (x >> 64) as u64;
+            t[k] = (x >> 64) as u64;
         }
-        t.truncate(k + 1);
-        self.subtract_once(t)
+        self.subtract_once(t, out);
     }
 
-    /// a²·R⁻¹ mod n, for a < n. The cross products are computed once and doubled, which makes a
-    /// squaring (16 of the 19 steps of s^65537) about a quarter cheaper than [`Montgomery::mul`].
-    fn square(&self, a: &[u64]) -> Vec<u64> {
+    /// out = a²·R⁻¹ mod n, for a < n. The cross products are computed once and doubled, which makes
+    /// a squaring (16 of the 19 steps of s^65537) cheaper than [`Montgomery::mul`].
+    fn square(&self, a: &[u64], out: &mut [u64]) {
         let k = self.n.len();
-        let mut t = vec![0u64; 2 * k + 1];
+        let a = &a[..k];
+        let mut buf = [0u64; 2 * MAX_LIMBS + 1];
+        let t = &mut buf[..2 * k + 1];
         for (i, &ai) in a.iter().enumerate() {
             let mut carry = 0u128;
             for (tj, aj) in t[2 * i + 1..i + k].iter_mut().zip(&a[i + 1..]) {
@@ -240,7 +293,7 @@ impl Montgomery {
             t[i + k] = carry as u64;
         }
         let mut top = 0u64;
-        for limb in &mut t {
+        for limb in t.iter_mut() {
             let next = *limb >> 63;
             *limb = (*limb << 1) | top;
             top = next;
@@ -255,11 +308,11 @@ impl Montgomery {
             carry = high >> 64;
         }
         t[2 * k] += carry as u64;
-        self.reduce(t)
+        self.reduce(t, out);
     }
 
-    /// Montgomery reduction: t·R⁻¹ mod n for a 2k+1-limb t < n·R.
-    fn reduce(&self, mut t: Vec<u64>) -> Vec<u64> {
+    /// Montgomery reduction: out = t·R⁻¹ mod n for a 2k+1-limb t < n·R.
+    fn reduce(&self, t: &mut [u64], out: &mut [u64]) {
         let k = self.n.len();
         // Each row's final carry waits in `pending` and joins the next row's top limb, instead
         // of rippling through the limbs above (a branchy loop that dominated the profile).
@@ -277,46 +330,56 @@ impl Montgomery {
             pending = x >> 64;
         }
         t[2 * k] += pending as u64;
-        self.subtract_once(t.split_off(k))
+        self.subtract_once(&t[k..], out);
     }
 
-    /// Brings a k+1-limb value below 2n under n, as k limbs.
-    fn subtract_once(&self, mut t: Vec<u64>) -> Vec<u64> {
+    /// out = t mod n for a k+1-limb t below 2n.
+    fn subtract_once(&self, t: &[u64], out: &mut [u64]) {
         let k = self.n.len();
+        out[..k].copy_from_slice(&t[..k]);
         if t[k] != 0 || !less_than(&t[..k], &self.n) {
             let mut borrow = 0u64;
-            for (tj, nj) in t.iter_mut().zip(&self.n) {
-                let (d1, b1) = tj.overflowing_sub(*nj);
+            for (o, nj) in out[..k].iter_mut().zip(&self.n) {
+                let (d1, b1) = o.overflowing_sub(*nj);
                 let (d2, b2) = d1.overflowing_sub(borrow);
-                *tj = d2;
+                *o = d2;
                 borrow = u64::from(b1 || b2);
             }
         }
-        t.truncate(k);
-        t
     }
 
-    /// s^exponent mod n, big-endian, for s < n and exponent > 0.
-    fn pow(&self, s: &BigUint, exponent: u64) -> Vec<u8> {
+    /// s^exponent mod n as 8k big-endian bytes, trimmed to `signature.len()`, for s given as
+    /// big-endian bytes (at most 8k of them) and exponent > 0; `None` when s ≥ n.
+    fn pow(&self, signature: &[u8], exponent: u64) -> Option<Vec<u8>> {
         let k = self.n.len();
-        let base = self.mul(&to_limbs(s, k), &self.r2);
-        let mut acc = base.clone();
+        let mut s = [0u64; MAX_LIMBS];
+        let s = &mut s[..k];
+        limbs_from_be(signature, s);
+        if !less_than(s, &self.n) {
+            return None;
+        }
+        let (mut base, mut acc, mut tmp) =
+            ([0u64; MAX_LIMBS], [0u64; MAX_LIMBS], [0u64; MAX_LIMBS]);
+        self.mul(s, &self.r2, &mut base);
+        acc[..k].copy_from_slice(&base[..k]);
         for bit in (0..63 - exponent.leading_zeros()).rev() {
-            acc = self.square(&acc);
+            self.square(&acc, &mut tmp);
             if (exponent >> bit) & 1 == 1 {
-                acc = self.mul(&acc, &base);
+                self.mul(&tmp, &base, &mut acc);
+            } else {
+                std::mem::swap(&mut acc, &mut tmp);
             }
         }
         // Leaving the Montgomery domain is a reduction of acc alone.
-        acc.resize(2 * k + 1, 0);
-        let result = self.reduce(acc);
-        let bytes: Vec<u8> = result
+        let mut wide = [0u64; 2 * MAX_LIMBS + 1];
+        wide[..k].copy_from_slice(&acc[..k]);
+        self.reduce(&mut wide[..2 * k + 1], &mut tmp);
+        let bytes: Vec<u8> = tmp[..k]
             .iter()
-            .flat_map(|limb| limb.to_le_bytes())
             .rev()
+            .flat_map(|l| l.to_be_bytes())
             .collect();
-        let first = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
-        bytes[first..].to_vec()
+        Some(bytes[bytes.len() - signature.len()..].to_vec())
     }
 }
 
@@ -382,30 +445,72 @@ fn mgf1_xor<D: Digest + FixedOutputReset>(out: &mut [u8], seed: &[u8]) {
 mod tests {
     use super::*;
 
-    #[test]
-    fn montgomery_matches_modpow() {
-        let key = parse_public_key_pem(GLOBAL_KEYS[1].2).unwrap();
-        let mut x = BigUint::from(0x1234_5678_9abc_def1u64);
-        for round in 0..64u32 {
-            // Walk through values of every size below n, edge values included.
-            x = (&x * &x + BigUint::from(round)) % key.n();
-            let cases = [
-                x.clone(),
-                BigUint::from(1u8),
-                key.n() - BigUint::from(1u8),
-                BigUint::from(0u8),
-            ];
-            for s in cases {
-                for e in [3u64, 65537, 1, 2, (1 << 33) - 1] {
-                    let want = s.modpow(&BigUint::from(e), key.n()).to_bytes_be();
-                    let want = if want == [0] { Vec::new() } else { want };
-                    assert_eq!(
-                        public_op(key.n(), &BigUint::from(e), &s),
-                        want,
-                        "s={s} e={e}"
-                    );
+    /// A pseudo-random odd modulus of exactly `bits` bits.
+    fn modulus(bits: usize, seed: u32) -> BigUint {
+        let mut x = BigUint::from(0x9e37_79b9_7f4a_7c15u64 + u64::from(seed));
+        while x.bits() < bits + 64 {
+            x = &x * &x + BigUint::from(seed);
+        }
+        let top = BigUint::from(1u8) << (bits - 1);
+        (x % &top) | top | BigUint::from(1u8)
+    }
+
+    /// Checks one backend's `pow` against `BigUint::modpow` over moduli of several sizes.
+    fn matches_modpow(name: &str, pow: impl Fn(&BigUint, &[u8], u64) -> Option<Option<Vec<u8>>>) {
+        let global = RsaPublicKey::from_public_key_der(&pem_block(GLOBAL_KEYS[1].2).unwrap());
+        let moduli = [64, 600, 1024, 1025, 1100, 2047, 3072, 4096]
+            .into_iter()
+            .map(|bits| modulus(bits, bits as u32))
+            .chain([global.unwrap().n().clone()]);
+        for n in moduli {
+            let len = n.bits().div_ceil(8);
+            let be = |x: &BigUint| {
+                let mut bytes = vec![0u8; len];
+                let be = x.to_bytes_be();
+                bytes[len - be.len()..].copy_from_slice(&be);
+                bytes
+            };
+            let mut x = BigUint::from(0x1234_5678_9abc_def1u64);
+            for round in 0..24u32 {
+                // Walk through values of every size below n, edge values included.
+                x = (&x * &x + BigUint::from(round)) % &n;
+                let cases = [x.clone(), BigUint::from(1u8), &n - 1u8, BigUint::from(0u8)];
+                for s in cases {
+                    for e in [3u64, 65537, 1, 2, (1 << 33) - 1] {
+                        let want = be(&s.modpow(&BigUint::from(e), &n));
+                        let Some(got) = pow(&n, &be(&s), e) else {
+                            eprintln!("{name}: not available here");
+                            return;
+                        };
+                        assert_eq!(got, Some(want), "{name}: n={n} s={s} e={e}");
+                    }
                 }
             }
+            assert_eq!(pow(&n, &be(&n), 3), Some(None), "{name}: s = n is refused");
         }
+    }
+
+    #[test]
+    fn montgomery_matches_modpow() {
+        matches_modpow("montgomery", |n, s, e| {
+            Some(Montgomery::new(n).expect("odd, short enough").pow(s, e))
+        });
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[test]
+    fn ifma_matches_modpow() {
+        matches_modpow("ifma", |n, s, e| {
+            ifma::IfmaModulus::new(n).map(|m| m.pow(s, e))
+        });
+    }
+
+    #[test]
+    fn keys_outside_the_fast_path_use_modpow() {
+        assert!(Montgomery::new(&(modulus(1100, 1) + 1u8)).is_none(), "even");
+        assert!(
+            Montgomery::new(&modulus(64 * MAX_LIMBS + 1, 2)).is_none(),
+            "too long"
+        );
     }
 }

@@ -1,14 +1,13 @@
 //! Signature verification: KOTS's RSA scheme (kots-internals §1.4–1.6) and our ed25519 envelope.
 
 use ed25519_dalek::VerifyingKey;
-use rsa::RsaPublicKey;
 use serde::Serialize;
 
 use super::blob::{InnerSignature, KeySignature, OuterSignature};
 use super::compare::{compare, FieldMismatch};
 use super::ed25519::{self, Ed25519PublicKey};
 use super::model::{License, LicenseVersion};
-use super::rsa::{parse_public_key_pem, verify_pss, PssHash, GLOBAL_KEYS};
+use super::rsa::{PssHash, RsaKey, GLOBAL_KEYS};
 use super::LicenseError;
 
 /// How a verified license was signed.
@@ -77,8 +76,8 @@ pub(crate) struct Signed {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Verifier {
-    rsa_keys: Vec<(String, RsaPublicKey)>,
-    rsa_any_id: Vec<RsaPublicKey>,
+    rsa_keys: Vec<(String, RsaKey)>,
+    rsa_any_id: Vec<RsaKey>,
     ed25519_keys: Vec<(String, VerifyingKey)>,
     strict: bool,
 }
@@ -95,7 +94,7 @@ impl Verifier {
         let rsa_keys = GLOBAL_KEYS
             .iter()
             .map(|(id, _, pem)| {
-                let key = parse_public_key_pem(pem).expect("embedded global keys are valid");
+                let key = RsaKey::from_pem(pem).expect("embedded global keys are valid");
                 (id.to_string(), key)
             })
             .collect();
@@ -121,8 +120,7 @@ impl Verifier {
         key_id: impl Into<String>,
         pem: &str,
     ) -> Result<(), LicenseError> {
-        let key =
-            parse_public_key_pem(pem).map_err(|reason| LicenseError::InvalidKey { reason })?;
+        let key = RsaKey::from_pem(pem).map_err(|reason| LicenseError::InvalidKey { reason })?;
         self.rsa_keys.push((key_id.into(), key));
         Ok(())
     }
@@ -130,8 +128,7 @@ impl Verifier {
     /// Trusts an RSA public key (PKIX PEM) for every `globalKeyId`, as KOTS's custom key
     /// (`SetCustomPublicKeyRSA`) is. The embedded keys stay trusted for their own ids.
     pub fn trust_rsa_key_for_any_id(&mut self, pem: &str) -> Result<(), LicenseError> {
-        let key =
-            parse_public_key_pem(pem).map_err(|reason| LicenseError::InvalidKey { reason })?;
+        let key = RsaKey::from_pem(pem).map_err(|reason| LicenseError::InvalidKey { reason })?;
         self.rsa_any_id.push(key);
         Ok(())
     }
@@ -196,11 +193,10 @@ impl Verifier {
         };
         let outer = OuterSignature::decode(&license.spec.signature)?;
         let inner = InnerSignature::decode(&outer.inner_signature)?;
-        let app_key = parse_public_key_pem(&inner.public_key).map_err(|reason| {
-            LicenseError::SignatureBlob {
+        let app_key =
+            RsaKey::from_pem(&inner.public_key).map_err(|reason| LicenseError::SignatureBlob {
                 reason: format!("failed to parse app public key: {reason}"),
-            }
-        })?;
+            })?;
         let (key_sig, license_sig) = match version {
             LicenseVersion::V1Beta1 => (&inner.key_signature, &inner.license_signature),
             LicenseVersion::V1Beta2 => (&inner.v2_key_signature, &inner.v2_license_signature),
@@ -213,7 +209,7 @@ impl Verifier {
                 reason: format!("failed to unmarshal {scheme} key signature: {reason}"),
             })?;
         let key_id = key_sig.global_key_id;
-        let candidates: Vec<&RsaPublicKey> = self
+        let candidates: Vec<&RsaKey> = self
             .rsa_keys
             .iter()
             .filter(|(id, _)| *id == key_id)
@@ -226,14 +222,14 @@ impl Verifier {
         let app_key_pem = inner.public_key.as_bytes();
         if !candidates
             .iter()
-            .any(|global| verify_pss(global, hash, app_key_pem, &key_sig.signature))
+            .any(|global| global.verify_pss(hash, app_key_pem, &key_sig.signature))
         {
             return Err(LicenseError::KeySignatureInvalid { scheme, key_id });
         }
         if license_sig.is_empty() {
             return Err(LicenseError::LicenseSignatureMissing { scheme });
         }
-        if !verify_pss(&app_key, hash, &outer.license_data, license_sig) {
+        if !app_key.verify_pss(hash, &outer.license_data, license_sig) {
             return Err(LicenseError::LicenseSignatureInvalid { scheme });
         }
         // KOTS checks the entitlement signatures of the outer license, before the data comparison.
@@ -242,7 +238,7 @@ impl Verifier {
                 continue; // old licenses carry no entitlement signatures
             }
             let message = entitlement.signed_text(version);
-            if !verify_pss(&app_key, hash, message.as_bytes(), &entitlement.signature) {
+            if !app_key.verify_pss(hash, message.as_bytes(), &entitlement.signature) {
                 return Err(LicenseError::EntitlementSignatureInvalid {
                     scheme,
                     name: name.clone(),
