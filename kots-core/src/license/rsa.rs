@@ -348,10 +348,13 @@ impl Montgomery {
         }
     }
 
-    /// s^exponent mod n as 8k big-endian bytes, trimmed to `signature.len()`, for s given as
-    /// big-endian bytes (at most 8k of them) and exponent > 0; `None` when s ≥ n.
+    /// s^exponent mod n for exponent > 0 and a signature s as long as the modulus, as big-endian
+    /// bytes of that length; `None` when s ≥ n or s is longer than the limbs.
     fn pow(&self, signature: &[u8], exponent: u64) -> Option<Vec<u8>> {
         let k = self.n.len();
+        if signature.len() > 8 * k {
+            return None;
+        }
         let mut s = [0u64; MAX_LIMBS];
         let s = &mut s[..k];
         limbs_from_be(signature, s);

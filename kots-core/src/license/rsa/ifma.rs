@@ -102,8 +102,8 @@ impl IfmaModulus {
         })
     }
 
-    /// s^exponent mod n as big-endian bytes of the signature's length, for exponent > 0; `None`
-    /// when s ≥ n.
+    /// s^exponent mod n for exponent > 0 and a signature s as long as the modulus, as big-endian
+    /// bytes of that length; `None` when s ≥ n or s is longer than the limbs.
     pub(super) fn pow(&self, signature: &[u8], exponent: u64) -> Option<Vec<u8>> {
         if signature.len() * 8 > 52 * self.len {
             return None;
