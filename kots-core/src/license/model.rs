@@ -215,21 +215,18 @@ macro_rules! license_spec {
             pub extra: Map<String, Value>,
         }
 
-        /// The known keys of `spec`, still untyped: what both the general decoder and the
+        /// The keys of `spec`, known ones still untyped: what both the general decoder and the
         /// signed-JSON fast path ([`super::signed_json`]) collect before typing them here.
-        #[derive(Default, serde::Deserialize)]
-        #[serde(deny_unknown_fields)]
+        #[derive(Default)]
         pub(super) struct SpecParts {
-            #[serde(default)]
             signature: Value,
-            $( #[serde(default, rename = $sj)] $s: Value, )*
-            $( #[serde(default, rename = $bj)] $b: Value, )*
-            #[serde(default, rename = "licenseSequence")]
+            $( $s: Value, )*
+            $( $b: Value, )*
             license_sequence: Value,
-            #[serde(default)]
             channels: Value,
-            #[serde(default)]
             entitlements: Option<BTreeMap<String, MapOnly<EntitlementParts>>>,
+            /// Keys KOTS does not model, in document order.
+            extra: Map<String, Value>,
         }
 
         impl SpecParts {
@@ -264,13 +261,48 @@ macro_rules! license_spec {
                     )?,
                     channels: decode_channels(self.channels)?,
                     entitlements: BTreeMap::new(),
-                    extra: Map::new(),
+                    extra: self.extra,
                 };
                 for (name, MapOnly(parts)) in self.entitlements.unwrap_or_default() {
                     let entitlement = parts.into_entitlement(&name, Map::new(), version, source)?;
                     spec.entitlements.insert(name, entitlement);
                 }
                 Ok(spec)
+            }
+        }
+
+        /// The fast path's reading of `spec`: one pass, unknown keys kept in `extra`. A key
+        /// written twice, or written with escapes (not borrowable), is an error, which sends the
+        /// caller to the general decoder and its exact rules.
+        impl<'de> serde::Deserialize<'de> for SpecParts {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct PartsVisitor;
+                impl<'de> serde::de::Visitor<'de> for PartsVisitor {
+                    type Value = SpecParts;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("a mapping")
+                    }
+                    fn visit_map<A: serde::de::MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<SpecParts, A::Error> {
+                        let mut parts = SpecParts::default();
+                        let mut seen: Vec<&'de str> = Vec::with_capacity(32);
+                        while let Some(key) = map.next_key::<&'de str>()? {
+                            if seen.contains(&key) {
+                                return Err(serde::de::Error::custom("duplicate key"));
+                            }
+                            seen.push(key);
+                            if key == "entitlements" {
+                                parts.entitlements = map.next_value()?;
+                            } else if let Some(v) = parts.set(key, map.next_value()?) {
+                                parts.extra.insert(key.to_string(), v);
+                            }
+                        }
+                        Ok(parts)
+                    }
+                }
+                d.deserialize_map(PartsVisitor)
             }
         }
 

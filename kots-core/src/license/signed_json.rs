@@ -1,10 +1,11 @@
 //! Signed license data (JSON) decoded straight into typed parts, without building a JSON tree
 //! first: it halves the cost of reading an ed25519 license's signed data.
 //!
-//! It takes only the usual shape: known keys, each once, every value well typed. Anything else
-//! (unknown fields, which must be kept for round trips; duplicate keys; a type error and its
-//! exact message) returns `None`, and the caller uses the general decoder, so both always give
-//! the same license (the `signed_json_fast_path_agrees` proptest checks it).
+//! It takes only the usual shape: each key once, every value well typed, unknown keys only
+//! in `spec` (kept in `extra`, as real licenses carry keys KOTS does not model). Anything else
+//! (unknown top-level or entitlement keys; duplicate or escaped keys; a type error and its exact
+//! message) returns `None`, and the caller uses the general decoder, so both always give the same
+//! license (the `signed_json_fast_path_agrees` proptest checks it).
 
 use std::fmt;
 use std::marker::PhantomData;

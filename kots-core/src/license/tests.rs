@@ -1126,20 +1126,27 @@ fn signed_json_doc(version: LicenseVersion) -> Value {
 fn signed_json_fast_path_takes_the_usual_shape() {
     for version in [LicenseVersion::V1Beta1, LicenseVersion::V1Beta2] {
         let mut doc = signed_json_doc(version);
-        // Entitlement signatures and a channel's unknown key are part of the usual shape too.
+        // Entitlement signatures, a channel's unknown key and spec keys KOTS does not model (as
+        // real licenses carry) are part of the usual shape too.
         doc["spec"]["entitlements"]["seats"]["signature"] = json!({"v1": "AAAA", "v2": "AAAA"});
         doc["spec"]["channels"][0]["extra"] = json!(1);
-        doc["spec"]
-            .as_object_mut()
-            .unwrap()
-            .remove("isKotsInstallEnabled");
+        doc["spec"]["isKotsInstallEnabled"] = json!(true);
+        doc["spec"]["zzUnknown"] = json!({"a": [1, 2]});
         let bytes = serde_json::to_vec(&doc).unwrap();
         let fast = super::signed_json::decode(&bytes, version).expect("the fast path applies");
+        assert_eq!(fast.0.spec.extra.len(), 2, "unknown keys kept");
         assert_eq!(
             Ok(fast),
             License::from_signed_json_general(&bytes, version),
             "{version:?}"
         );
+        // A key written twice goes to the general decoder, which keeps the last value.
+        let twice = String::from_utf8(bytes).unwrap().replacen(
+            "\"spec\":{",
+            "\"spec\":{\"zzUnknown\":0,",
+            1,
+        );
+        assert!(super::signed_json::decode(twice.as_bytes(), version).is_none());
     }
 }
 
@@ -1217,7 +1224,7 @@ proptest! {
             (proptest::sample::select(SIGNED_JSON_PATHS), proptest::option::of(json_leaf())),
             0..4,
         ),
-        duplicate in any::<bool>(),
+        duplicate in proptest::sample::select(&["", "appSlug", "unknownField", "entitlements"][..]),
     ) {
         let version = if v1 { LicenseVersion::V1Beta1 } else { LicenseVersion::V1Beta2 };
         let mut doc = signed_json_doc(version);
@@ -1225,8 +1232,9 @@ proptest! {
             edit(&mut doc, path, value);
         }
         let mut text = doc.to_string();
-        if duplicate {
-            text = text.replacen("\"spec\":{", "\"spec\":{\"appSlug\":\"dup\",", 1);
+        if !duplicate.is_empty() {
+            let first = format!("\"spec\":{{\"{duplicate}\":{{}},");
+            text = text.replacen("\"spec\":{", &first, 1);
         }
         prop_assert_eq!(
             License::from_signed_json(text.as_bytes(), version),
