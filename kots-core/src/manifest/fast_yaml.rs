@@ -403,7 +403,7 @@ fn inline_value(rest: &str) -> Option<Scalar> {
         "[]" => return Some(Scalar::Value(Value::Array(Vec::new()))),
         _ => {}
     }
-    if starts_with_indicator(text) || text.contains(": ") || text.ends_with(':') {
+    if starts_with_indicator(text) || contains(text, b": ") || text.ends_with(':') {
         return None;
     }
     Some(plain_scalar(text))
@@ -411,8 +411,14 @@ fn inline_value(rest: &str) -> Option<Scalar> {
 
 /// The text before a ` #` comment, without trailing spaces.
 fn strip_comment(text: &str) -> &str {
-    let end = text.find(" #").unwrap_or(text.len());
+    let end = memchr::memmem::find(text.as_bytes(), b" #").unwrap_or(text.len());
     text[..end].trim_end_matches(' ')
+}
+
+/// `text.contains(needle)` with SIMD search: values such as a license's signature are
+/// kilobytes long, and `str::contains` with a two-byte pattern dominated reading them.
+fn contains(text: &str, needle: &[u8]) -> bool {
+    memchr::memmem::find(text.as_bytes(), needle).is_some()
 }
 
 /// Characters that cannot begin a plain scalar here (YAML indicators, or `-`, `?`, `:` that
