@@ -76,6 +76,14 @@ pub fn signed_json_fast_and_general(
     )
 }
 
+/// `s^e mod n` (big-endian bytes, `s` as long as `n`) by every arithmetic this machine has, for
+/// the differential fuzz target: AVX-512 IFMA where the CPU has it, 64-bit Montgomery, and
+/// `BigUint::modpow`. `None` where a path does not take this modulus or `s ≥ n`.
+#[doc(hidden)]
+pub fn rsa_pow_by_every_path(n: &[u8], s: &[u8], e: u64) -> Vec<Option<Vec<u8>>> {
+    rsa::pow_by_every_path(n, s, e)
+}
+
 /// Why a license could not be read, verified, signed or queried. Each variant names the field,
 /// key id or entitlement concerned. KOTS's own wording is kept where KOTS has one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -180,6 +180,26 @@ impl Arithmetic {
     }
 }
 
+/// See [`super::rsa_pow_by_every_path`]; empty unless `s` is as long as `n` and `e > 0`.
+pub(crate) fn pow_by_every_path(n: &[u8], s: &[u8], e: u64) -> Vec<Option<Vec<u8>>> {
+    let n = BigUint::from_bytes_be(n);
+    if e == 0 || s.len() != n.bits().div_ceil(8) {
+        return Vec::new();
+    }
+    let base = BigUint::from_bytes_be(s);
+    let reference = (base < n).then(|| {
+        let m = base.modpow(&BigUint::from(e), &n).to_bytes_be();
+        let mut out = vec![0u8; s.len()];
+        out[s.len() - m.len()..].copy_from_slice(&m);
+        out
+    });
+    let mut results = vec![reference];
+    results.push(Montgomery::new(&n).and_then(|m| m.pow(s, e)));
+    #[cfg(target_arch = "x86_64")]
+    results.push(ifma::IfmaModulus::new(&n).and_then(|m| m.pow(s, e)));
+    results
+}
+
 /// The DER bytes of the first `-----BEGIN …-----` block, whatever its type, headers skipped.
 pub(crate) fn pem_block(text: &str) -> Option<Vec<u8>> {
     use base64::Engine;
