@@ -24,7 +24,10 @@ fuzz_target!(|data: &[u8]| {
     assert!(reference.is_some(), "s < n");
     for (path, result) in results.iter().enumerate().skip(1) {
         if result.is_some() {
-            assert_eq!(result, reference, "path {path} differs: n={n:?} s={s:?} e={e}");
+            assert_eq!(
+                result, reference,
+                "path {path} differs: n={n:?} s={s:?} e={e}"
+            );
         }
     }
 });
