@@ -132,37 +132,26 @@ impl RsaKey {
         if signature.len() != k {
             return false;
         }
-        let Some(m) = self.public_op(signature) else {
+        let Some(mut m) = self.public_op(signature) else {
             return false;
         };
         // m is k bytes; EM is its last emLen bytes, and any byte before them must be zero.
         let em_bits = mod_bits - 1;
         let em_len = em_bits.div_ceil(8);
-        let (excess, em) = m.split_at(k - em_len);
+        let (excess, em) = m.split_at_mut(k - em_len);
         if excess.iter().any(|&b| b != 0) {
             return false;
         }
-        let mut em = em.to_vec();
-        emsa_pss_verify_auto::<D>(&D::digest(message), &mut em, em_bits)
+        emsa_pss_verify_auto::<D>(&D::digest(message), em, em_bits)
     }
 
     /// `s^e mod n` as k big-endian bytes for a k-byte signature s, or `None` when s ≥ n.
     fn public_op(&self, signature: &[u8]) -> Option<Vec<u8>> {
-        let k = signature.len();
         match &self.arithmetic {
             #[cfg(target_arch = "x86_64")]
             Arithmetic::Ifma(modulus, e) => modulus.pow(signature, *e),
             Arithmetic::Montgomery(mont, e) => mont.pow(signature, *e),
-            Arithmetic::BigUint => {
-                let s = BigUint::from_bytes_be(signature);
-                if &s >= self.key.n() {
-                    return None;
-                }
-                let m = s.modpow(self.key.e(), self.key.n()).to_bytes_be();
-                let mut out = vec![0u8; k];
-                out[k - m.len()..].copy_from_slice(&m);
-                Some(out)
-            }
+            Arithmetic::BigUint => modpow_be(signature, self.key.e(), self.key.n()),
         }
     }
 }
@@ -180,20 +169,37 @@ impl Arithmetic {
     }
 }
 
+/// `s^e mod n` by `BigUint::modpow`, as big-endian bytes as long as `s`; `None` when s ≥ n.
+fn modpow_be(s: &[u8], e: &BigUint, n: &BigUint) -> Option<Vec<u8>> {
+    let base = BigUint::from_bytes_be(s);
+    (&base < n).then(|| be_bytes(&base.modpow(e, n), s.len()))
+}
+
+/// `value` as `len` big-endian bytes (it must fit).
+fn be_bytes(value: &BigUint, len: usize) -> Vec<u8> {
+    let bytes = value.to_bytes_be();
+    let mut out = vec![0u8; len];
+    out[len - bytes.len()..].copy_from_slice(&bytes);
+    out
+}
+
+/// -n⁻¹ mod 2⁶⁴ for an odd n0 (the lowest limb of n): Newton's iteration doubles the correct low
+/// bits of the inverse each step (1 → 64).
+fn neg_inverse(n0: u64) -> u64 {
+    let mut inv = 1u64;
+    for _ in 0..6 {
+        inv = inv.wrapping_mul(2u64.wrapping_sub(n0.wrapping_mul(inv)));
+    }
+    inv.wrapping_neg()
+}
+
 /// See [`super::rsa_pow_by_every_path`]; empty unless `s` is as long as `n` and `e > 0`.
 pub(crate) fn pow_by_every_path(n: &[u8], s: &[u8], e: u64) -> Vec<Option<Vec<u8>>> {
     let n = BigUint::from_bytes_be(n);
     if e == 0 || s.len() != n.bits().div_ceil(8) {
         return Vec::new();
     }
-    let base = BigUint::from_bytes_be(s);
-    let reference = (base < n).then(|| {
-        let m = base.modpow(&BigUint::from(e), &n).to_bytes_be();
-        let mut out = vec![0u8; s.len()];
-        out[s.len() - m.len()..].copy_from_slice(&m);
-        out
-    });
-    let mut results = vec![reference];
+    let mut results = vec![modpow_be(s, &BigUint::from(e), &n)];
     results.push(Montgomery::new(&n).and_then(|m| m.pow(s, e)));
     #[cfg(target_arch = "x86_64")]
     results.push(ifma::IfmaModulus::new(&n).and_then(|m| m.pow(s, e)));
@@ -252,11 +258,6 @@ impl Montgomery {
         if limbs.first()? & 1 == 0 {
             return None;
         }
-        // Newton's iteration doubles the correct low bits of the inverse each step (1 → 64).
-        let mut inv = 1u64;
-        for _ in 0..6 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(limbs[0].wrapping_mul(inv)));
-        }
         let mut r2 = vec![0u64; k];
         limbs_from_be(
             &((BigUint::from(1u8) << (128 * k)) % n).to_bytes_be(),
@@ -264,8 +265,8 @@ impl Montgomery {
         );
         Some(Montgomery {
             r2,
+            n0_inv: neg_inverse(limbs[0]),
             n: limbs,
-            n0_inv: inv.wrapping_neg(),
         })
     }
 
@@ -487,12 +488,7 @@ mod tests {
             .chain([global.unwrap().n().clone()]);
         for n in moduli {
             let len = n.bits().div_ceil(8);
-            let be = |x: &BigUint| {
-                let mut bytes = vec![0u8; len];
-                let be = x.to_bytes_be();
-                bytes[len - be.len()..].copy_from_slice(&be);
-                bytes
-            };
+            let be = |x: &BigUint| be_bytes(x, len);
             let mut x = BigUint::from(0x1234_5678_9abc_def1u64);
             for round in 0..24u32 {
                 // Walk through values of every size below n, edge values included.

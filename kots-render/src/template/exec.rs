@@ -1185,9 +1185,6 @@ impl Params<'_> {
     }
 }
 
-/// The zero value Go substitutes for nil in a parameter of type `t`, if `t` can be nil.
-/// The innermost variable of that name. (A function of the list, not of the state, so that the
-/// output can be written while a variable is borrowed.)
 /// Stack left below which a nested list or pipeline continues on a new stack segment.
 const STACK_RED_ZONE: usize = 128 << 10;
 /// Size of each new segment (taken from the heap, freed on return).
@@ -1201,11 +1198,14 @@ fn with_stack<T>(f: impl FnOnce() -> T) -> T {
     stacker::maybe_grow(STACK_RED_ZONE, STACK_SEGMENT, f)
 }
 
+/// The innermost variable of that name. (A function of the list, not of the state, so that the
+/// output can be written while a variable is borrowed.)
 fn innermost<'v>(vars: &'v [(&str, Val)], name: &str) -> Option<&'v Val> {
     let found = vars.iter().rev().find(|(n, _)| same_name(n, name));
     found.map(|(_, v)| v)
 }
 
+/// The zero value Go substitutes for nil in a parameter of type `t`, if `t` can be nil.
 fn zero_of_nilable(t: Ty) -> Option<Value> {
     match t {
         Ty::Any => Some(Value::Nil),

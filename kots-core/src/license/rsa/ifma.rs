@@ -21,6 +21,8 @@ use std::arch::x86_64::{
 
 use rsa::BigUint;
 
+use super::{less_than, neg_inverse};
+
 /// Moduli up to 10 vectors of 8 limbs (4,158 bits) take this path.
 const MAX_VECTORS: usize = 10;
 const MAX_LIMBS: usize = 8 * MAX_VECTORS;
@@ -69,11 +71,6 @@ fn limbs_to_be(limbs: &[u64], len: usize) -> Vec<u8> {
     out
 }
 
-/// a < b for normalised little-endian limbs.
-fn less_than(a: &[u64], b: &[u64]) -> bool {
-    a.iter().rev().cmp(b.iter().rev()).is_lt()
-}
-
 impl IfmaModulus {
     /// `None` when the CPU lacks AVX-512 IFMA, or the modulus is even or too long.
     pub(super) fn new(n: &BigUint) -> Option<IfmaModulus> {
@@ -88,16 +85,11 @@ impl IfmaModulus {
         if limbs[0] & 1 == 0 {
             return None;
         }
-        // Newton's iteration doubles the correct low bits of the inverse each step (1 → 64).
-        let mut inv = 1u64;
-        for _ in 0..6 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(limbs[0].wrapping_mul(inv)));
-        }
         let r2 = (BigUint::from(1u8) << (2 * 52 * len)) % n;
         Some(IfmaModulus {
             len,
             n: limbs,
-            k0: inv.wrapping_neg() & MASK,
+            k0: neg_inverse(limbs[0]) & MASK,
             r2: limbs_from_be(&r2.to_bytes_be()),
         })
     }
